@@ -1,0 +1,55 @@
+# assetgen: `make demo` runs the whole loop, `make test` the full suite. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export ASSETGEN_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/assetgen
+# onnxruntime otherwise tries to reach a telemetry host.
+export ORT_DISABLE_TELEMETRY := 1
+
+.PHONY: setup venv runtime system-deps demo test test-fast lint format schemas schemas-check bench clean
+
+setup: venv runtime system-deps
+
+# The project venv; rebuilt when pyproject.toml changes.
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11) on PATH" >&2; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# ComfyUI runtime, demo models and the rembg model, cached in $(ASSETGEN_CACHE_DIR).
+runtime: venv
+	$(PY) tools/setup_env.py
+
+# Debian packages the browser and engine tests drive (installed once; a no-op when present).
+system-deps:
+	@bash tools/system_deps.sh
+
+demo: setup
+	$(PY) -m orchestrator.cli demo
+
+test: setup
+	$(PY) tools/gen_schemas.py --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+test-fast: venv
+	$(PY) -m pytest -m "not comfy and not browser"
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+
+schemas: venv
+	$(PY) tools/gen_schemas.py
+
+bench: setup
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts data/runtime

@@ -1,0 +1,29 @@
+"""Record ids: validation before any id becomes part of a path, and new ULIDs."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+from assetgen.errors import InvalidInput
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def validate_id(value: object, *, what: str = "id") -> str:
+    """Return ``value`` if it is a safe record id (``^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$``), else raise InvalidInput."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        shown = repr(value) if not isinstance(value, str) or len(value) <= 60 else repr(value[:60] + "...")
+        raise InvalidInput(
+            f"invalid {what} {shown}: use 1-128 characters from A-Z a-z 0-9 _ -, starting with a letter or digit"
+        )
+    return value
+
+
+def new_ulid(*, now_ms: int | None = None) -> str:
+    """A new ULID (26 Crockford base-32 characters, time-ordered by millisecond)."""
+    ms = int(time.time() * 1000) if now_ms is None else now_ms
+    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(26)))

@@ -1,0 +1,91 @@
+"""assets/<assetId>.json: versions (one per generate run) holding variants and review state."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from assetgen.models.base import Contract, Record, Rect, Size
+
+VariantStatus = Literal["candidate", "selected", "rejected", "needs_regeneration"]
+VersionStatus = Literal["draft", "review", "approved", "rejected", "deprecated"]
+
+
+class BgRemoveRecord(Contract):
+    """Parameters and results of background removal, stored on the variant."""
+
+    threshold: float | None = None
+    feather: float | None = None
+    erode: int | None = None
+    method: str | None = None
+    trim: Rect | None = None
+    padding: int | None = None
+    source_size: Size | None = None
+    job_id: str | None = None
+
+
+class VariantProcessing(Contract):
+    """Post-processing records of a variant, keyed by step (the origin's snake_case keys)."""
+
+    bg_remove: BgRemoveRecord | None = Field(default=None, alias="bg_remove")
+
+
+class ReviewEvent(Contract):
+    """One review decision: who, when, what; the log that makes decisions undoable."""
+
+    at: str
+    by: str = "reviewer"
+    action: str
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    note: str | None = None
+
+
+class Variant(Contract):
+    """One generated (or imported) image."""
+
+    id: str
+    original_path: str
+    alpha_path: str | None = None
+    preview_path: str | None = None
+    seed: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    rating: int | None = Field(default=None, ge=0, le=5)
+    status: VariantStatus = "candidate"
+    review_note: str | None = None
+    review_history: list[ReviewEvent] = Field(default_factory=list)
+    processing: VariantProcessing | None = None
+    quality: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = Field(default=None, description="assetgen: what the PNG carries.")
+
+
+class AssetVersion(Contract):
+    """One generate run of an asset."""
+
+    id: str
+    created_at: str | None = None
+    status: VersionStatus = "review"
+    primary_variant_id: str | None = None
+    generation: dict[str, Any] = Field(default_factory=dict)
+    variants: list[Variant] = Field(default_factory=list)
+
+
+class Provenance(Contract):
+    """Where imported art comes from."""
+
+    source: str | None = None
+    author: str | None = None
+    license: str | None = None
+    url: str | None = None
+    notes: str | None = None
+
+
+class Asset(Record):
+    """An asset: the images made for one spec."""
+
+    project_id: str
+    spec_id: str | None = None
+    versions: list[AssetVersion] = Field(default_factory=list)
+    provenance: Provenance | None = None

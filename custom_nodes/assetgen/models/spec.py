@@ -1,0 +1,150 @@
+"""specs/<specId>.json: one AssetSpec, the unit that is generated, reviewed and exported."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from assetgen.models.base import Contract, Record, Size
+from assetgen.models.generation import GenerationParams
+from assetgen.models.project import LoraSelectionMode, ReleasePolicy
+
+BackgroundPolicy = Literal["white_or_transparent", "transparent_only", "white_only", "any"]
+
+
+class SpecPrompt(Contract):
+    """The spec's own prompt text (before the compiler adds checkpoint, style and tag layers)."""
+
+    positive: str
+    negative: str = ""
+    notes: str | None = None
+
+
+class LoraPolicy(Contract):
+    """Per-spec LoRA selection; unset fields inherit ``project.policies.loraSelection``."""
+
+    mode: LoraSelectionMode | None = None
+    prefer_recommended: bool | None = None
+    max_active_loras: int | None = Field(default=None, ge=0)
+    release_policy: ReleasePolicy | None = None
+    include: list[str] = Field(default_factory=list, description="assetgen: LoRA ids always considered.")
+    exclude: list[str] = Field(default_factory=list, description="assetgen: LoRA ids never used.")
+
+
+class StyleConsistency(Contract):
+    """How strictly variants keep the style."""
+
+    mode: Literal["inherit_project", "lock_to_spec_style", "lock_to_anchor_set"] = "inherit_project"
+    anchor_refs: list[str] = Field(default_factory=list)
+
+
+class QualityContract(Contract):
+    """What automation checks before a variant may be approved without a person."""
+
+    background_policy: BackgroundPolicy = "any"
+    required_states: list[str] = Field(default_factory=list)
+    alignment_tolerance_px: float = Field(default=2, ge=0)
+    perspective_mode: Literal["strict", "allow_minor", "any"] = "any"
+    silhouette_drift_tolerance: float = Field(default=0.2, ge=0, le=1)
+
+
+class EntityLink(Contract):
+    """Ties identity-bearing assets together (a weapon's sprite and its icon)."""
+
+    entity_id: str
+    role: str | None = None
+
+
+class PromptPolicy(Contract):
+    """How the prompt compiler orders tags and which preset it uses."""
+
+    compile_mode: str | None = None
+    tag_order_mode: str | None = None
+    tag_order: list[str] = Field(default_factory=list)
+    prompt_preset_id: str | None = None
+
+
+class SeedPolicy(Contract):
+    """fixed: baseSeed; derived: a stable hash of ``deriveFrom`` fields; random_recorded: new and recorded."""
+
+    mode: Literal["fixed", "derived", "random_recorded"] = "random_recorded"
+    base_seed: int | None = Field(default=None, ge=0, le=2**64 - 1)
+    derive_from: list[str] = Field(default_factory=list)
+
+
+class OutputSize(Size):
+    """A target sprite size, applied after background removal."""
+
+    label: str | None = None
+
+
+class AnimationSpec(Contract):
+    """Animation contract of a multi-frame asset."""
+
+    name: str
+    fps: float = Field(default=12, gt=0, le=240)
+    loop: bool = True
+    frame_count: int = Field(default=1, ge=1, le=1024)
+    frame_names: list[str] = Field(default_factory=list)
+    frame_prompts: list[str] = Field(default_factory=list)
+
+
+class UiStates(Contract):
+    """States of a UI element (default, hover, pressed, disabled ...)."""
+
+    states: list[str] = Field(default_factory=list)
+
+
+class LogoVariants(Contract):
+    """Variants of a logo set."""
+
+    variants: list[str] = Field(default_factory=list)
+
+
+class SpecOutput(Contract):
+    """What the finished asset is."""
+
+    kind: Literal["single_image", "animation", "ui_states", "logo_set"] = "single_image"
+    background: Literal["transparent_required", "any"] = "any"
+    sizes: list[OutputSize] = Field(default_factory=list)
+    animation: AnimationSpec | None = None
+    ui_states: UiStates | None = None
+    logo_variants: LogoVariants | None = None
+
+
+class SpecSource(Contract):
+    """assetgen: the wishlist line a spec came from."""
+
+    spec_list_id: str | None = None
+    line: int | None = None
+    text: str | None = None
+
+
+class AssetSpec(Record):
+    """One AssetSpec (seed section 2)."""
+
+    project_id: str
+    asset_type: str
+    title: str
+    style: str
+    scenario: str
+    prompt: SpecPrompt
+    spec_list_id: str | None = None
+    checkpoint_id: str | None = None
+    checkpoint_profile_id: str | None = None
+    checkpoint_profile_version: int | None = Field(default=None, ge=1)
+    lora_ids: list[str] = Field(default_factory=list)
+    baseline_profile_id: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    status: Literal["draft", "ready", "deprecated"] = "draft"
+    tier: int | None = Field(default=None, ge=0, le=3)
+    lora_policy: LoraPolicy | None = None
+    style_consistency: StyleConsistency | None = None
+    quality_contract: QualityContract | None = None
+    entity_link: EntityLink | None = None
+    prompt_policy: PromptPolicy | None = None
+    seed_policy: SeedPolicy | None = None
+    output: SpecOutput | None = None
+    generation_params: GenerationParams | None = None
+    source: SpecSource | None = None

@@ -1,0 +1,50 @@
+"""spec-lists/<specListId>.json: the raw wishlist and its refinement report."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from assetgen.models.base import Contract, Record
+
+
+class Reference(Contract):
+    """A link or a file copied into the project, attached to a wishlist."""
+
+    kind: Literal["url", "file"]
+    url: str | None = None
+    path: str | None = Field(default=None, description="Data-root relative path of a copied file.")
+    label: str | None = None
+
+
+class RefinementItem(Contract):
+    """What refinement made of one wishlist line."""
+
+    line: int = Field(ge=1)
+    text: str | None = None
+    spec_ids: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class RefinementReport(Contract):
+    """The refinement report stored in the spec list."""
+
+    rules_version: int = 1
+    refined_at: str | None = None
+    items: list[RefinementItem] = Field(default_factory=list)
+
+
+class SpecList(Record):
+    """A wishlist as the user wrote it (seed section 1), kept verbatim."""
+
+    project_id: str
+    title: str
+    text: str
+    status: Literal["draft", "refined", "archived"] = "draft"
+    derived_spec_ids: list[str] = Field(default_factory=list)
+    notes: str | None = None
+    author: str | None = None
+    references: list[Reference] = Field(default_factory=list)
+    refinement: RefinementReport | None = None

@@ -1,0 +1,58 @@
+"""Settings read once from the environment at an edge (CLI, server, node pack) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def default_cache_dir(env: Mapping[str, str]) -> Path:
+    """``ASSETGEN_CACHE_DIR`` or ``${XDG_CACHE_HOME:-~/.cache}/assetgen`` (the set-up cache)."""
+    if env.get("ASSETGEN_CACHE_DIR"):
+        return Path(env["ASSETGEN_CACHE_DIR"]).expanduser().resolve()
+    xdg = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return (Path(xdg).expanduser() / "assetgen").resolve()
+
+
+class Settings(BaseModel):
+    """Everything assetgen takes from its environment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path = Field(
+        description="Data root holding projects/ (ASSETGEN_DATA_DIR, default <repo>/data)."
+    )
+    cache_dir: Path = Field(description="Set-up cache: ComfyUI runtime, demo models, rembg models.")
+    comfyui_urls: tuple[str, ...] = Field(default=(), description="COMFYUI_URL, comma-separated pool.")
+    comfyui_dir: Path | None = Field(default=None, description="COMFYUI_DIR: an existing ComfyUI to manage.")
+    comfyui_python: Path | None = Field(default=None, description="COMFYUI_PYTHON: the python that runs it.")
+    models_dir: Path | None = Field(
+        default=None, description="ASSETGEN_MODELS_DIR: your own checkpoints/ and loras/."
+    )
+    comfyui_args: tuple[str, ...] = Field(
+        default=(), description="ASSETGEN_COMFYUI_ARGS: extra ComfyUI flags."
+    )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, *, data_dir: Path | None = None) -> Settings:
+        """Build settings from ``env`` (default ``os.environ``); ``data_dir`` overrides ASSETGEN_DATA_DIR."""
+        env = os.environ if env is None else env
+        data = data_dir or Path(env.get("ASSETGEN_DATA_DIR") or REPO_DIR / "data")
+        urls = tuple(u.strip().rstrip("/") for u in env.get("COMFYUI_URL", "").split(",") if u.strip())
+        return cls(
+            data_dir=Path(data).expanduser().resolve(),
+            cache_dir=default_cache_dir(env),
+            comfyui_urls=urls,
+            comfyui_dir=Path(env["COMFYUI_DIR"]).expanduser().resolve() if env.get("COMFYUI_DIR") else None,
+            comfyui_python=Path(env["COMFYUI_PYTHON"]).expanduser() if env.get("COMFYUI_PYTHON") else None,
+            models_dir=Path(env["ASSETGEN_MODELS_DIR"]).expanduser().resolve()
+            if env.get("ASSETGEN_MODELS_DIR")
+            else None,
+            comfyui_args=tuple(env.get("ASSETGEN_COMFYUI_ARGS", "").split()),
+        )

@@ -1,0 +1,267 @@
+"""The project store: the data/ tree in AssetGenerator's layout, ids, paths and atomic writes.
+
+Only this module turns ids into paths. Every id is validated first (``ids.validate_id``), every write
+goes through a temp file in the same folder + fsync + ``os.replace``, and every read that fails
+names the file and the field.
+
+    <data root>/projects/<projectId>/project.json
+    <data root>/projects/<projectId>/catalogs/<name>.json
+    <data root>/projects/<projectId>/<folder>/<recordId>.json      folder in models.RECORD_MODELS
+    <data root>/projects/<projectId>/files/...                     images, atlases, exports
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from assetgen.errors import Conflict, InvalidInput, NotFound
+from assetgen.ids import validate_id
+from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
+
+M = TypeVar("M", bound=BaseModel)
+
+IMAGE_KINDS = ("original", "preview", "alpha")
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dump_json(data: Any) -> bytes:
+    """Pretty JSON as the origin writes it: 2-space indent, trailing newline, UTF-8."""
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Atomically write ``data`` (a model or plain JSON value) as pretty JSON."""
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    write_bytes_atomic(path, dump_json(data))
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file (a leading BOM is accepted); errors name the file, line and column."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise NotFound(f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InvalidInput(f"{path}: is a folder, not a JSON file") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+
+
+def describe_validation_error(where: str, exc: ValidationError) -> str:
+    """One line per problem, each naming the file and the field path."""
+    parts = []
+    for err in exc.errors(include_url=False)[:5]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{loc}: {err['msg']}")
+    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return f"{where}: " + "; ".join(parts) + more
+
+
+def parse_model(model: type[M], data: Any, *, where: str) -> M:
+    """Validate ``data`` as ``model``; a failure becomes InvalidInput naming ``where`` and the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_error(where, exc)) from exc
+
+
+def load_model(model: type[M], path: Path) -> M:
+    """Read and validate one JSON file."""
+    return parse_model(model, read_json(path), where=str(path))
+
+
+class ProjectStore:
+    """Reads and writes one data root (``ASSETGEN_DATA_DIR`` or ``data/``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+
+    # -- paths ------------------------------------------------------------------------------
+    def projects_dir(self) -> Path:
+        return self.root / "projects"
+
+    def project_dir(self, project_id: str) -> Path:
+        return self.projects_dir() / validate_id(project_id, what="project id")
+
+    def record_path(self, project_id: str, folder: str, record_id: str) -> Path:
+        if folder not in RECORD_MODELS:
+            raise InvalidInput(f"unknown record folder {folder!r}; use one of {sorted(RECORD_MODELS)}")
+        return (
+            self.project_dir(project_id)
+            / folder
+            / f"{validate_id(record_id, what=f'{RECORD_NOUNS[folder]} id')}.json"
+        )
+
+    def catalog_path(self, project_id: str, name: str) -> Path:
+        if name not in CATALOG_MODELS:
+            raise InvalidInput(f"unknown catalog {name!r}; use one of {sorted(CATALOG_MODELS)}")
+        return self.project_dir(project_id) / "catalogs" / f"{name}.json"
+
+    def image_path(
+        self, project_id: str, asset_id: str, kind: str, variant_id: str, *, suffix: str = ".png"
+    ) -> Path:
+        """files/images/<assetId>/<kind>/<variantId><suffix>, kind one of original|preview|alpha."""
+        if kind not in IMAGE_KINDS:
+            raise InvalidInput(f"unknown image kind {kind!r}; use one of {list(IMAGE_KINDS)}")
+        if suffix not in (".png", ".webp"):
+            raise InvalidInput(f"unsupported image suffix {suffix!r}")
+        return (
+            self.project_dir(project_id)
+            / "files"
+            / "images"
+            / validate_id(asset_id, what="asset id")
+            / kind
+            / f"{validate_id(variant_id, what='variant id')}{suffix}"
+        )
+
+    def files_dir(self, project_id: str, area: str, record_id: str) -> Path:
+        """files/<area>/<recordId>/ for atlases and exports."""
+        if area not in ("atlases", "exports"):
+            raise InvalidInput(f"unknown files area {area!r}; use atlases or exports")
+        return self.project_dir(project_id) / "files" / area / validate_id(record_id, what=f"{area[:-1]} id")
+
+    def relative(self, path: Path) -> str:
+        """A path as records store it: relative to the data root, forward slashes."""
+        try:
+            return PurePosixPath(Path(path).resolve().relative_to(self.root)).as_posix()
+        except ValueError as exc:
+            raise InvalidInput(f"{path} is outside the data root {self.root}") from exc
+
+    def resolve(self, stored: str) -> Path:
+        """The absolute path of a record-stored relative path; refuses anything leaving the data root."""
+        if not isinstance(stored, str) or not stored or "\x00" in stored or "\\" in stored:
+            raise InvalidInput(f"invalid stored path {stored!r}")
+        pure = PurePosixPath(stored)
+        if pure.is_absolute() or ".." in pure.parts:
+            raise InvalidInput(f"stored path {stored!r} must be relative to the data root, without '..'")
+        path = (self.root / pure).resolve()
+        if not path.is_relative_to(self.root):
+            raise InvalidInput(f"stored path {stored!r} leaves the data root")
+        return path
+
+    # -- projects ---------------------------------------------------------------------------
+    def list_projects(self) -> list[str]:
+        base = self.projects_dir()
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if (p / "project.json").is_file())
+
+    def has_project(self, project_id: str) -> bool:
+        return (self.project_dir(project_id) / "project.json").is_file()
+
+    def read_project(self, project_id: str) -> Project:
+        path = self.project_dir(project_id) / "project.json"
+        if not path.is_file():
+            known = ", ".join(self.list_projects()) or "none"
+            raise NotFound(
+                f"project {project_id!r} not found under {self.projects_dir()} (projects: {known})"
+            )
+        return load_model(Project, path)
+
+    def write_project(self, project: Project) -> None:
+        write_json_atomic(self.project_dir(project.id) / "project.json", project)
+
+    # -- catalogs ---------------------------------------------------------------------------
+    def read_catalog(self, project_id: str, name: str) -> Record:
+        path = self.catalog_path(project_id, name)
+        if not path.is_file():
+            raise NotFound(f"project {project_id!r} has no catalog {name!r} ({path})")
+        return load_model(CATALOG_MODELS[name], path)
+
+    def write_catalog(self, project_id: str, name: str, catalog: Record) -> None:
+        write_json_atomic(self.catalog_path(project_id, name), catalog)
+
+    # -- records ----------------------------------------------------------------------------
+    def read(self, project_id: str, folder: str, record_id: str) -> Any:
+        """Read one record of ``folder`` (specs, jobs, assets ...) as its model."""
+        path = self.record_path(project_id, folder, record_id)
+        if not path.is_file():
+            if not self.has_project(project_id):
+                self.read_project(project_id)  # raises the clearer "project not found"
+            raise NotFound(
+                f"{RECORD_NOUNS[folder]} {record_id!r} not found in project {project_id!r} ({path})"
+            )
+        return load_model(RECORD_MODELS[folder], path)
+
+    def exists(self, project_id: str, folder: str, record_id: str) -> bool:
+        return self.record_path(project_id, folder, record_id).is_file()
+
+    def write(self, project_id: str, folder: str, record: Record, *, create_only: bool = False) -> Path:
+        """Atomically write ``record`` to ``<folder>/<record.id>.json``; ``create_only`` refuses to overwrite."""
+        model = RECORD_MODELS.get(folder)
+        if model is None or not isinstance(record, model):
+            raise InvalidInput(f"a {type(record).__name__} cannot be stored in {folder!r}")
+        path = self.record_path(project_id, folder, record.id)
+        if create_only and path.exists():
+            raise Conflict(f"{RECORD_NOUNS[folder]} {record.id!r} exists already in project {project_id!r}")
+        write_json_atomic(path, record)
+        return path
+
+    def list_ids(self, project_id: str, folder: str) -> list[str]:
+        """Ids of the records in ``folder``, sorted; files whose name is not a valid id are ignored."""
+        self.record_path(project_id, folder, "probe")  # validates project id and folder
+        base = self.project_dir(project_id) / folder
+        if not base.is_dir():
+            return []
+        ids = []
+        for entry in base.iterdir():
+            if entry.suffix == ".json" and not entry.name.startswith("."):
+                try:
+                    ids.append(validate_id(entry.stem))
+                except InvalidInput:
+                    continue
+        return sorted(ids)
+
+    def iter_records(self, project_id: str, folder: str) -> Iterator[Any]:
+        for record_id in self.list_ids(project_id, folder):
+            yield self.read(project_id, folder, record_id)
+
+    def delete(self, project_id: str, folder: str, record_id: str) -> None:
+        path = self.record_path(project_id, folder, record_id)
+        try:
+            path.unlink()
+        except FileNotFoundError as exc:
+            raise NotFound(
+                f"{RECORD_NOUNS[folder]} {record_id!r} not found in project {project_id!r}"
+            ) from exc
+
+    def write_file(self, path: Path, data: bytes) -> str:
+        """Atomically write a binary file under a project folder; returns its stored (relative) path."""
+        resolved = Path(path).resolve()
+        if not resolved.is_relative_to(self.projects_dir()):
+            raise InvalidInput(f"{path} is outside the projects folder {self.projects_dir()}")
+        write_bytes_atomic(resolved, data)
+        return self.relative(resolved)

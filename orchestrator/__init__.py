@@ -1,0 +1,1 @@
+"""assetgen's orchestrator: the aiohttp service, the job worker, the ComfyUI client and the CLI."""

@@ -1,0 +1,111 @@
+"""The ``assetgen`` command line: a thin layer over the assetgen library.
+
+Each command group lives in its own module with a ``register(subparsers)`` function; a command's
+handler receives the parsed arguments and a ``CliContext`` and returns an exit code. Errors are
+mapped once, here: bad input is one line on stderr and exit code 2, a backend problem exit code 3,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assetgen.errors import AssetgenError, BackendUnavailable, ComfyExecutionError, ExportFailed
+from assetgen.settings import Settings
+from assetgen.store import ProjectStore
+
+# Command-group modules, in the order --help lists them.
+COMMAND_MODULES = ("orchestrator.cli.project_cmd", "orchestrator.cli.comfy_cmd")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BACKEND = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+@dataclass
+class CliContext:
+    """What a command handler needs: settings, the store, and how to print results."""
+
+    settings: Settings
+    store: ProjectStore
+    as_json: bool
+
+    def emit(self, data: Any, text: str | Callable[[], str] | None = None) -> None:
+        """Print a result: JSON with --json, else ``text`` (or the JSON when no text form exists)."""
+        if self.as_json or text is None:
+            print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        else:
+            print(text() if callable(text) else text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = OneLineParser(prog="assetgen", description="Game-asset factory on ComfyUI.")
+    parser.add_argument(
+        "--data-dir", type=Path, help="data root holding projects/ (default: $ASSETGEN_DATA_DIR or ./data)"
+    )
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv for debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def exit_code_for(error: AssetgenError) -> int:
+    if isinstance(error, BackendUnavailable | ComfyExecutionError | ExportFailed):
+        return EXIT_BACKEND
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``assetgen`` console script."""
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env(data_dir=args.data_dir)
+        ctx = CliContext(settings=settings, store=ProjectStore(settings.data_dir), as_json=args.json)
+        return int(args.handler(args, ctx) or EXIT_OK)
+    except UsageError as exc:
+        print(f"assetgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AssetgenError as exc:
+        message = " ".join(str(exc).split())
+        print(f"assetgen: error: {message}", file=sys.stderr)
+        if isinstance(exc, ComfyExecutionError) and exc.node_errors:
+            print(json.dumps(exc.node_errors, indent=2), file=sys.stderr)
+        return exit_code_for(exc)
+    except KeyboardInterrupt:
+        print("assetgen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

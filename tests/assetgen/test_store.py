@@ -1,0 +1,169 @@
+"""The store: hostile ids refused before any path exists, atomic writes, clear read errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assetgen.errors import Conflict, InvalidInput, NotFound
+from assetgen.ids import new_ulid, validate_id
+from assetgen.models import AssetSpec, Job
+from assetgen.store import ProjectStore, write_json_atomic
+
+HOSTILE_IDS = [
+    "../x",
+    "..",
+    ".",
+    "/abs",
+    "a/b",
+    "a\\b",
+    "",
+    "x" * 129,
+    "a\x00b",
+    " a",
+    "a b",
+    "-lead",
+    "é",
+    "a.json",
+    "con:",
+    "\n",
+]
+
+
+@pytest.mark.parametrize("bad", HOSTILE_IDS, ids=repr)
+def test_hostile_ids_are_refused_everywhere(store: ProjectStore, bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        validate_id(bad)
+    with pytest.raises(InvalidInput):
+        store.project_dir(bad)
+    with pytest.raises(InvalidInput):
+        store.record_path("demo", "specs", bad)
+    with pytest.raises(InvalidInput):
+        store.image_path("demo", bad, "original", "v1")
+    with pytest.raises(InvalidInput):
+        store.image_path("demo", "a1", "original", bad)
+    with pytest.raises(InvalidInput):
+        store.files_dir("demo", "atlases", bad)
+    assert not store.root.exists(), "nothing may be written for a refused id"
+
+
+def test_good_ids_and_ulids_are_accepted() -> None:
+    for good in ["demo", "specList_astroduck_demo", "A", "x" * 128, new_ulid()]:
+        assert validate_id(good) == good
+    ulids = [new_ulid(now_ms=1000 + i) for i in range(5)]
+    assert ulids == sorted(ulids) and all(len(u) == 26 for u in ulids)
+
+
+@pytest.mark.parametrize("stored", ["../etc/passwd", "/etc/passwd", "projects/../../x", "a\\b", "", "a\x00"])
+def test_stored_paths_cannot_leave_the_data_root(store: ProjectStore, stored: str) -> None:
+    with pytest.raises(InvalidInput):
+        store.resolve(stored)
+
+
+def test_write_file_refuses_paths_outside_projects(store: ProjectStore, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput):
+        store.write_file(tmp_path / "elsewhere.png", b"x")
+    assert not (tmp_path / "elsewhere.png").exists()
+
+
+def test_records_round_trip_and_keep_unknown_fields(demo_store: ProjectStore) -> None:
+    path = demo_store.record_path("demo", "specs", "hero_knight_walk")
+    data = json.loads(path.read_text())
+    data["studioOwner"] = "ana"
+    path.write_text(json.dumps(data))
+    spec = demo_store.read("demo", "specs", "hero_knight_walk")
+    spec.title = "Hero knight, walk cycle (v2)"
+    demo_store.write("demo", "specs", spec)
+    again = json.loads(path.read_text())
+    assert again["studioOwner"] == "ana" and again["title"].endswith("(v2)")
+    assert path.read_text().endswith("}\n") and '\n  "id"' in path.read_text(), "pretty JSON, 2 spaces"
+
+
+def test_a_leading_bom_is_accepted(demo_store: ProjectStore) -> None:
+    path = demo_store.record_path("demo", "specs", "potion_icon")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert demo_store.read("demo", "specs", "potion_icon").id == "potion_icon"
+
+
+def test_read_errors_name_the_file_and_the_field(demo_store: ProjectStore) -> None:
+    path = demo_store.record_path("demo", "specs", "potion_icon")
+    data = json.loads(path.read_text())
+    data["generationParams"]["steps"] = "many"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InvalidInput) as err:
+        demo_store.read("demo", "specs", "potion_icon")
+    assert str(path) in str(err.value) and "generationParams.steps" in str(err.value)
+
+    path.write_text('{"id": "potion_icon",')
+    with pytest.raises(InvalidInput, match=r"potion_icon.json: invalid JSON at line 1"):
+        demo_store.read("demo", "specs", "potion_icon")
+
+
+def test_missing_things_are_not_found_with_what_exists(demo_store: ProjectStore) -> None:
+    with pytest.raises(NotFound, match="projects: demo"):
+        demo_store.read_project("nope")
+    with pytest.raises(NotFound, match="spec 'nope' not found in project 'demo'"):
+        demo_store.read("demo", "specs", "nope")
+
+
+def test_create_only_refuses_to_overwrite(demo_store: ProjectStore) -> None:
+    spec = demo_store.read("demo", "specs", "potion_icon")
+    with pytest.raises(Conflict):
+        demo_store.write("demo", "specs", spec, create_only=True)
+
+
+def test_a_record_goes_only_into_its_own_folder(demo_store: ProjectStore) -> None:
+    job = Job(id="j1", project_id="demo", type="generate")
+    with pytest.raises(InvalidInput):
+        demo_store.write("demo", "specs", job)
+    assert isinstance(demo_store.read("demo", "specs", "potion_icon"), AssetSpec)
+
+
+def test_list_ids_ignores_temp_files_and_bad_names(demo_store: ProjectStore) -> None:
+    folder = demo_store.project_dir("demo") / "specs"
+    (folder / ".potion_icon.json.abc.tmp").write_text("{")
+    (folder / "bad name.json").write_text("{}")
+    assert demo_store.list_ids("demo", "specs") == ["hero_knight_walk", "potion_icon"]
+
+
+def test_atomic_write_survives_a_crash_mid_write(tmp_path: Path) -> None:
+    """A process killed between writing the temp file and renaming it leaves the old JSON intact."""
+    target = tmp_path / "record.json"
+    write_json_atomic(target, {"version": 1})
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        import assetgen.store as store
+        real_fsync = os.fsync
+        def crash(fd):
+            real_fsync(fd)
+            os.kill(os.getpid(), signal.SIGKILL)   # dies after the data hit the temp file, before rename
+        store.os.fsync = crash
+        store.write_json_atomic(__import__("pathlib").Path({str(target)!r}), {{"version": 2, "pad": "x" * 100000}})
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert result.returncode == -9
+    assert json.loads(target.read_text()) == {"version": 1}
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "record.json"]
+    assert all(name.endswith(".tmp") for name in leftovers), leftovers
+
+
+def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "record.json"
+    write_json_atomic(target, {"version": 1})
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        write_json_atomic(target, {"version": 2})
+    assert json.loads(target.read_text()) == {"version": 1}
+    assert [p.name for p in tmp_path.iterdir()] == ["record.json"]

@@ -1,0 +1,56 @@
+"""The CLI's error convention: one line on stderr, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["project", "init", "../evil"],
+        ["project", "show", "nope"],
+        ["bogus"],
+        ["project"],
+        ["project", "init"],
+        ["comfy", "start", "--port", "notanumber"],
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli(*args, data_dir=tmp_path / "data")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert not (tmp_path / "evil").exists()
+
+
+def test_every_command_has_help(tmp_path: Path) -> None:
+    from orchestrator.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, command_parser in sub.choices.items():
+        assert command_parser.format_help(), name
+        result = run_cli(name, "--help", data_dir=tmp_path)
+        assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_project_init_list_show_json(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_cli("project", "init", "g1", data_dir=data).returncode == 0
+    listed = run_cli("--json", "project", "list", data_dir=data)
+    assert listed.returncode == 0 and '"g1"' in listed.stdout
+    shown = run_cli("project", "show", "g1", data_dir=data)
+    assert '"id": "g1"' in shown.stdout

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives for real; installed only when missing (needs root or sudo).
+set -euo pipefail
+need=()
+# (none yet: browser and engine packages are added here as their tests land)
+packages=()
+for pkg in "${packages[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "[setup] apt-get install ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
