@@ -6,7 +6,14 @@ Importing this package imports neither torch, ComfyUI, aiohttp nor rembg: ComfyU
 
 from __future__ import annotations
 
+import sys
+
 __version__ = "0.1.0"
+
+if __name__ != "assetgen":
+    # ComfyUI imports a custom-node folder under its path as the module name; every module of this
+    # package imports ``assetgen.*``, so make this very module importable under that name as well.
+    sys.modules.setdefault("assetgen", sys.modules[__name__])
 
 
 async def comfy_entrypoint():

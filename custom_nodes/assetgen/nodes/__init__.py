@@ -1,0 +1,18 @@
+"""The assetgen ComfyUI node pack (V3 schema). Only this subpackage imports ComfyUI and torch."""
+
+from __future__ import annotations
+
+from comfy_api.latest import ComfyExtension, io
+
+from assetgen.nodes.lora import AssetGenApplyLoraStack
+from assetgen.nodes.save import AssetGenSaveVariants
+from assetgen.nodes.spec import AssetGenLoadSpec
+
+NODES: list[type[io.ComfyNode]] = [AssetGenLoadSpec, AssetGenApplyLoraStack, AssetGenSaveVariants]
+
+
+class AssetgenExtension(ComfyExtension):
+    """Registers every assetgen node."""
+
+    async def get_node_list(self) -> list[type[io.ComfyNode]]:
+        return list(NODES)

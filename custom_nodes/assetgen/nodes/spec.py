@@ -1,0 +1,136 @@
+"""AssetGen Load Spec: an AssetSpec (or a ready generation plan) -> prompts, size, sampler values, seed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from comfy_api.latest import io
+
+from assetgen.errors import AssetgenError
+from assetgen.generation import plan_generation
+from assetgen.nodes._context import node_store
+from assetgen.variant_metadata import parse_plan
+
+PLAN = io.Custom("ASSETGEN_PLAN")
+
+
+def _resolve_plan_json(project_id: str, spec_id: str, plan: str, seed_offset: int):
+    if plan.strip():
+        return parse_plan(plan)
+    # Derived seeds keep an artist's graph reproducible; the policy decides when it is random_recorded.
+    return plan_generation(node_store(), project_id, spec_id, seed_offset=seed_offset, random_seed=0)
+
+
+class AssetGenLoadSpec(io.ComfyNode):
+    """Resolves a spec through the project's policies (checkpoint, LoRAs, prompt layers, seeds)."""
+
+    @classmethod
+    def define_schema(cls) -> io.Schema:
+        return io.Schema(
+            node_id="AssetGenLoadSpec",
+            display_name="Load AssetSpec (assetgen)",
+            category="assetgen",
+            description="Reads an AssetSpec from the project store, or takes a ready plan, and outputs the "
+            "compiled prompts, size, sampler values and the seed of one variant.",
+            inputs=[
+                io.String.Input("project_id", default="demo", tooltip="Project folder under the data root."),
+                io.String.Input("spec_id", default="potion_icon", tooltip="Spec id (specs/<id>.json)."),
+                io.Int.Input(
+                    "variant_index",
+                    default=0,
+                    min=0,
+                    max=255,
+                    tooltip="Which variant of the plan: selects its seed.",
+                ),
+                io.Int.Input(
+                    "seed_offset",
+                    default=0,
+                    min=0,
+                    max=2**31 - 1,
+                    tooltip="Moves all seeds of the run (new seeds for a regeneration).",
+                ),
+                io.String.Input(
+                    "plan_json",
+                    default="",
+                    multiline=True,
+                    optional=True,
+                    tooltip="A resolved generation plan (JSON). The orchestrator fills this; when "
+                    "set, project_id/spec_id are not read from disk.",
+                ),
+            ],
+            outputs=[
+                PLAN.Output(
+                    "plan",
+                    display_name="plan",
+                    tooltip="The resolved generation plan for the other assetgen nodes.",
+                ),
+                io.String.Output("positive", display_name="positive", tooltip="Compiled positive prompt."),
+                io.String.Output("negative", display_name="negative", tooltip="Compiled negative prompt."),
+                io.Int.Output("width", display_name="width", tooltip="Generation width in pixels."),
+                io.Int.Output("height", display_name="height", tooltip="Generation height in pixels."),
+                io.Int.Output("steps", display_name="steps", tooltip="Sampler steps."),
+                io.Float.Output("cfg", display_name="cfg", tooltip="Classifier-free guidance scale."),
+                io.Int.Output("seed", display_name="seed", tooltip="Seed of the selected variant."),
+                io.String.Output(
+                    "ckpt_name", display_name="ckpt_name", tooltip="Checkpoint file name ComfyUI loads."
+                ),
+                io.String.Output(
+                    "sampler_name", display_name="sampler_name", tooltip="Sampler the spec asks for."
+                ),
+                io.String.Output(
+                    "scheduler", display_name="scheduler", tooltip="Scheduler the spec asks for."
+                ),
+            ],
+        )
+
+    @classmethod
+    def validate_inputs(
+        cls,
+        project_id: str = "",
+        spec_id: str = "",
+        variant_index: int = 0,
+        seed_offset: int = 0,
+        plan_json: str = "",
+    ) -> bool | str:
+        try:
+            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+        except AssetgenError as exc:
+            return str(exc)
+        if variant_index >= len(resolved.seeds):
+            return f"variant_index {variant_index} is out of range: the plan has {len(resolved.seeds)} variant(s)"
+        return True
+
+    @classmethod
+    def fingerprint_inputs(
+        cls,
+        project_id: str = "",
+        spec_id: str = "",
+        variant_index: int = 0,
+        seed_offset: int = 0,
+        plan_json: str = "",
+    ) -> str:
+        # Changes exactly when the resolved plan would: the spec, its catalogs, checkpoints or LoRAs.
+        try:
+            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+        except AssetgenError as exc:
+            return f"error:{exc}"
+        return hashlib.sha256(f"{resolved.model_dump_json()}|{variant_index}".encode()).hexdigest()
+
+    @classmethod
+    def execute(
+        cls, project_id: str, spec_id: str, variant_index: int = 0, seed_offset: int = 0, plan_json: str = ""
+    ) -> io.NodeOutput:
+        resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+        return io.NodeOutput(
+            resolved.model_dump_json(),
+            resolved.prompt.positive,
+            resolved.prompt.negative,
+            resolved.width,
+            resolved.height,
+            resolved.steps,
+            resolved.cfg,
+            resolved.seeds[variant_index],
+            resolved.checkpoint.file,
+            resolved.sampler,
+            resolved.scheduler,
+        )

@@ -1,0 +1,108 @@
+"""Saved workflow templates (workflows/api/*.json) and filling their inputs by node title.
+
+API-format prompts name nodes by number; numbers change when a graph is edited, titles do not. Every
+node in a template has a unique ``_meta.title`` and callers address inputs as (title, input name).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from assetgen.errors import InvalidInput, NotFound
+from assetgen.ids import validate_id
+from assetgen.models.generation import GenerationPlan
+from assetgen.settings import REPO_DIR
+
+WORKFLOWS_DIR = REPO_DIR / "workflows"
+
+
+def list_templates(workflows_dir: Path = WORKFLOWS_DIR) -> list[str]:
+    """Ids of the API-format templates."""
+    return sorted(p.stem for p in (workflows_dir / "api").glob("*.json"))
+
+
+def load_template(template_id: str, workflows_dir: Path = WORKFLOWS_DIR) -> dict[str, Any]:
+    """An API-format template, checked for unique titles."""
+    validate_id(template_id, what="template id")
+    path = workflows_dir / "api" / f"{template_id}.json"
+    if not path.is_file():
+        raise NotFound(
+            f"no workflow template {template_id!r}; templates: {', '.join(list_templates(workflows_dir))}"
+        )
+    prompt = json.loads(path.read_text())
+    titles_by_node(prompt)
+    return prompt
+
+
+def titles_by_node(prompt: Mapping[str, Any]) -> dict[str, str]:
+    """title -> node id; raises InvalidInput when a node has no title or a title repeats."""
+    out: dict[str, str] = {}
+    for node_id, node in prompt.items():
+        title = (node.get("_meta") or {}).get("title")
+        if not title:
+            raise InvalidInput(f"template node {node_id} ({node.get('class_type')}) has no _meta.title")
+        if title in out:
+            raise InvalidInput(f"template title {title!r} is used by nodes {out[title]} and {node_id}")
+        out[title] = node_id
+    return out
+
+
+def fill_by_title(prompt: Mapping[str, Any], values: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A copy of ``prompt`` with ``values[title][input]`` set. Unknown titles or inputs are errors;
+    an input that is a link in the template is only replaced when ``values`` says so explicitly."""
+    filled = copy.deepcopy(dict(prompt))
+    titles = titles_by_node(filled)
+    for title, inputs in values.items():
+        if title not in titles:
+            raise InvalidInput(f"template has no node titled {title!r}; titles: {', '.join(sorted(titles))}")
+        node_inputs = filled[titles[title]]["inputs"]
+        for name, value in inputs.items():
+            if name not in node_inputs:
+                raise InvalidInput(
+                    f"node {title!r} has no input {name!r}; inputs: {', '.join(sorted(node_inputs))}"
+                )
+            node_inputs[name] = value
+    return filled
+
+
+def is_link(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+
+
+def prompt_for_batch(
+    template: Mapping[str, Any],
+    plan: GenerationPlan,
+    *,
+    variant_indices: Sequence[int],
+    variant_ids: Sequence[str],
+    job_id: str = "",
+) -> dict[str, Any]:
+    """The prompt that generates the variants ``variant_indices`` (one ComfyUI batch) of ``plan``."""
+    if not variant_indices or len(variant_indices) != len(variant_ids):
+        raise InvalidInput("a batch needs as many variant ids as variant indices (at least one)")
+    first = variant_indices[0]
+    titles = titles_by_node(template)
+    sampler_inputs = template[titles["Sampler"]]["inputs"]
+    save_inputs = template[titles["Save Variants"]]["inputs"]
+    values: dict[str, dict[str, Any]] = {
+        "AssetGen Spec": {
+            "project_id": plan.project_id,
+            "spec_id": plan.spec_id,
+            "variant_index": first,
+            "plan_json": plan.model_dump_json(),
+        },
+        "Checkpoint": {"ckpt_name": plan.checkpoint.file},
+        "Latent": {"batch_size": len(variant_indices)},
+        "Sampler": {"sampler_name": plan.sampler, "scheduler": plan.scheduler, "denoise": plan.denoise},
+        "Save Variants": {"variant_index": first, "job_id": job_id, "variant_ids": ",".join(variant_ids)},
+    }
+    # Templates with a fixed seed widget (not linked from the spec) get the plan's seed written in.
+    if not is_link(sampler_inputs.get("seed")):
+        values["Sampler"]["seed"] = plan.seeds[first]
+    if not is_link(save_inputs.get("seed")):
+        values["Save Variants"]["seed"] = plan.seeds[first]
+    return fill_by_title(template, values)

@@ -1,0 +1,216 @@
+"""Talking to one ComfyUI over HTTP + WebSocket, the same way for a local and a remote server.
+
+Submission carries a ``client_id``; progress comes over ``/ws?clientId=`` and, because that socket
+is known to stall, completion is also checked by polling ``/history/<prompt_id>``; ``/queue`` tells a
+queued prompt from an unknown one; ``node_errors`` are surfaced verbatim; outputs are fetched with
+``/view``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from assetgen.errors import BackendUnavailable, ComfyExecutionError, NotFound
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[dict[str, Any]], Awaitable[None] | None]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file a node wrote, as ComfyUI lists it in the history."""
+
+    filename: str
+    subfolder: str
+    type: str = "output"
+
+
+def describe_node_errors(node_errors: dict[str, Any], prompt: dict[str, Any] | None = None) -> str:
+    """ComfyUI's node_errors as readable text: node id, class, title, then each error."""
+    parts = []
+    for node_id, entry in sorted(node_errors.items()):
+        title = ((prompt or {}).get(node_id, {}).get("_meta") or {}).get("title")
+        label = f"node {node_id} ({entry.get('class_type', '?')}{f' {title!r}' if title else ''})"
+        for error in entry.get("errors", []):
+            detail = error.get("details") or ""
+            parts.append(f"{label}: {error.get('message', 'error')}{f': {detail}' if detail else ''}")
+    return "; ".join(parts)
+
+
+class ComfyClient:
+    """One ComfyUI server at ``base_url``; owns no session (the caller passes one in)."""
+
+    def __init__(
+        self, base_url: str, session: aiohttp.ClientSession, *, client_id: str | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.client_id = client_id or uuid.uuid4().hex
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            async with self.session.request(method, f"{self.base_url}{path}", **kwargs) as response:
+                if response.status >= 500:
+                    raise BackendUnavailable(
+                        f"ComfyUI at {self.base_url} answered {response.status} to {path}"
+                    )
+                return response.status, await response.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise BackendUnavailable(
+                f"ComfyUI at {self.base_url} cannot be reached ({exc.__class__.__name__}: {exc})"
+            ) from exc
+
+    async def health(self) -> dict[str, Any]:
+        """``/system_stats``; raises BackendUnavailable when the server does not answer."""
+        status, data = await self._json("GET", "/system_stats", timeout=aiohttp.ClientTimeout(total=5))
+        if status != 200:
+            raise BackendUnavailable(f"ComfyUI at {self.base_url} answered {status} to /system_stats")
+        return data
+
+    async def object_info(self) -> dict[str, Any]:
+        return (await self._json("GET", "/object_info"))[1]
+
+    async def submit(self, prompt: dict[str, Any]) -> str:
+        """Queue ``prompt``; returns its prompt id. A refused prompt raises ComfyExecutionError with node_errors."""
+        status, data = await self._json(
+            "POST", "/prompt", json={"prompt": prompt, "client_id": self.client_id}
+        )
+        if status != 200 or "prompt_id" not in data:
+            error = (data or {}).get("error") or {}
+            node_errors = (data or {}).get("node_errors") or {}
+            message = error.get("message", f"HTTP {status}") if isinstance(error, dict) else str(error)
+            details = describe_node_errors(node_errors, prompt)
+            raise ComfyExecutionError(
+                f"ComfyUI refused the prompt: {message}{f' — {details}' if details else ''}",
+                node_errors=node_errors,
+            )
+        return str(data["prompt_id"])
+
+    async def history(self, prompt_id: str) -> dict[str, Any] | None:
+        """The finished prompt's history entry, or None while it is not finished."""
+        _, data = await self._json("GET", f"/history/{prompt_id}")
+        return (data or {}).get(prompt_id)
+
+    async def queue_position(self, prompt_id: str) -> str:
+        """``running``, ``pending`` or ``unknown`` (neither queued nor running)."""
+        _, data = await self._json("GET", "/queue")
+        for state, key in (("running", "queue_running"), ("pending", "queue_pending")):
+            if any(len(item) > 1 and item[1] == prompt_id for item in data.get(key, [])):
+                return state
+        return "unknown"
+
+    async def interrupt(self) -> None:
+        await self._json("POST", "/interrupt")
+
+    async def delete_from_queue(self, prompt_id: str) -> None:
+        await self._json("POST", "/queue", json={"delete": [prompt_id]})
+
+    async def view(self, item: OutputFile) -> bytes:
+        """Download an output file through ``/view`` (works for a remote ComfyUI)."""
+        params = {"filename": item.filename, "subfolder": item.subfolder, "type": item.type}
+        try:
+            async with self.session.get(f"{self.base_url}/view", params=params) as response:
+                if response.status == 404:
+                    raise NotFound(
+                        f"ComfyUI at {self.base_url} has no output {item.subfolder}/{item.filename}"
+                    )
+                if response.status != 200:
+                    raise BackendUnavailable(f"ComfyUI /view answered {response.status} for {item.filename}")
+                return await response.read()
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise BackendUnavailable(f"ComfyUI at {self.base_url} cannot be reached ({exc})") from exc
+
+    async def wait(
+        self,
+        prompt_id: str,
+        *,
+        progress: ProgressCallback | None = None,
+        poll_interval_s: float = 0.5,
+        timeout_s: float = 1800.0,
+        unknown_grace_s: float = 10.0,
+    ) -> dict[str, Any]:
+        """Wait until ``prompt_id`` finishes; returns its history entry.
+
+        Progress events from the WebSocket are passed to ``progress``; completion is decided by the
+        history (polled), so a stalled socket only costs progress updates. A prompt that is neither
+        queued, running nor in the history for ``unknown_grace_s`` is reported as lost.
+        """
+        watcher = asyncio.create_task(self._watch_progress(prompt_id, progress))
+        try:
+            deadline = time.monotonic() + timeout_s
+            unknown_since: float | None = None
+            while time.monotonic() < deadline:
+                entry = await self.history(prompt_id)
+                if entry is not None:
+                    self._raise_for_status(prompt_id, entry)
+                    return entry
+                if await self.queue_position(prompt_id) == "unknown":
+                    unknown_since = unknown_since or time.monotonic()
+                    if time.monotonic() - unknown_since > unknown_grace_s:
+                        raise BackendUnavailable(
+                            f"ComfyUI at {self.base_url} lost prompt {prompt_id} (restarted?)"
+                        )
+                else:
+                    unknown_since = None
+                await asyncio.sleep(poll_interval_s)
+            raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await watcher
+
+    def _raise_for_status(self, prompt_id: str, entry: dict[str, Any]) -> None:
+        status = entry.get("status") or {}
+        if status.get("status_str") == "error" or status.get("completed") is False:
+            for kind, data in status.get("messages", []):
+                if kind == "execution_error":
+                    raise ComfyExecutionError(
+                        f"ComfyUI failed prompt {prompt_id} in node {data.get('node_id')} "
+                        f"({data.get('node_type')}): {data.get('exception_type', '')}: {data.get('exception_message', '').strip()}",
+                        node_errors={str(data.get("node_id")): data},
+                    )
+                if kind == "execution_interrupted":
+                    raise ComfyExecutionError(f"prompt {prompt_id} was interrupted")
+            raise ComfyExecutionError(
+                f"ComfyUI reports prompt {prompt_id} as failed: {json.dumps(status)[:500]}"
+            )
+
+    async def _watch_progress(self, prompt_id: str, progress: ProgressCallback | None) -> None:
+        if progress is None:
+            return
+        url = f"{self.base_url.replace('http', 'ws', 1)}/ws?clientId={self.client_id}"
+        try:
+            async with self.session.ws_connect(url, heartbeat=20) as ws:
+                async for message in ws:
+                    if message.type != aiohttp.WSMsgType.TEXT:
+                        continue
+                    event = json.loads(message.data)
+                    data = event.get("data") or {}
+                    if data.get("prompt_id") not in (None, prompt_id):
+                        continue
+                    if event.get("type") in ("progress", "executing", "execution_cached", "execution_start"):
+                        result = progress({"type": event["type"], **data})
+                        if asyncio.iscoroutine(result):
+                            await result
+        except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            log.debug("progress socket for prompt=%s closed: %s", prompt_id, exc)
+
+
+def output_files(entry: dict[str, Any], node_id: str, key: str = "images") -> list[OutputFile]:
+    """The files node ``node_id`` listed under ``key`` in a history entry."""
+    items = ((entry.get("outputs") or {}).get(node_id) or {}).get(key) or []
+    return [
+        OutputFile(filename=i["filename"], subfolder=i.get("subfolder", ""), type=i.get("type", "output"))
+        for i in items
+    ]
