@@ -34,3 +34,23 @@ def artifacts_dir(request: pytest.FixtureRequest) -> Path:
     path = ARTIFACTS / request.node.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def comfy_env(tmp_path_factory: pytest.TempPathFactory):
+    """A real managed ComfyUI (node pack + demo models) serving a data root with the demo project.
+
+    Started once per test session; fails (never skips) with the set-up command when the runtime is missing.
+    """
+    from assetgen.settings import Settings
+    from orchestrator import comfy_process
+
+    root = tmp_path_factory.mktemp("comfy") / "data"
+    shutil.copytree(DEMO_PROJECT, root / "projects" / "demo")
+    settings = Settings.from_env(data_dir=root)
+    try:
+        state = comfy_process.start(settings, timeout_s=240)
+    except Exception as exc:
+        pytest.fail(f"cannot start the managed ComfyUI ({exc}); install it with `make setup`")
+    yield settings, state
+    comfy_process.stop(settings)

@@ -9,6 +9,7 @@ from comfy_api.latest import io
 from assetgen.errors import AssetgenError
 from assetgen.generation import plan_generation
 from assetgen.nodes._context import node_store
+from assetgen.nodes._model_files import missing_model_files
 from assetgen.variant_metadata import parse_plan
 
 PLAN = io.Custom("ASSETGEN_PLAN")
@@ -98,7 +99,7 @@ class AssetGenLoadSpec(io.ComfyNode):
             return str(exc)
         if variant_index >= len(resolved.seeds):
             return f"variant_index {variant_index} is out of range: the plan has {len(resolved.seeds)} variant(s)"
-        return True
+        return missing_model_files(resolved) or True
 
     @classmethod
     def fingerprint_inputs(
