@@ -2,8 +2,8 @@
 # Debian packages the test suite drives for real; installed only when missing (needs root or sudo).
 set -euo pipefail
 need=()
-# (none yet: browser and engine packages are added here as their tests land)
-packages=()
+# chromium: the browser tests drive Debian's build with Playwright (never `playwright install`).
+packages=(chromium)
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -103,6 +103,6 @@ def prompt_for_batch(
     # Templates with a fixed seed widget (not linked from the spec) get the plan's seed written in.
     if not is_link(sampler_inputs.get("seed")):
         values["Sampler"]["seed"] = plan.seeds[first]
-    if not is_link(save_inputs.get("seed")):
-        values["Save Variants"]["seed"] = plan.seeds[first]
+    if not is_link(save_inputs.get("batch_seed")):
+        values["Save Variants"]["batch_seed"] = plan.seeds[first]
     return fill_by_title(template, values)

@@ -47,7 +47,7 @@ class AssetGenSaveVariants(io.ComfyNode):
                     tooltip="Variant index of the first image of the batch.",
                 ),
                 io.Int.Input(
-                    "seed",
+                    "batch_seed",
                     default=0,
                     min=0,
                     max=0xFFFFFFFFFFFFFFFF,
@@ -70,7 +70,7 @@ class AssetGenSaveVariants(io.ComfyNode):
 
     @classmethod
     def execute(
-        cls, images, plan: str, variant_index: int, seed: int, job_id: str = "", variant_ids: str = ""
+        cls, images, plan: str, variant_index: int, batch_seed: int, job_id: str = "", variant_ids: str = ""
     ) -> io.NodeOutput:
         resolved = parse_plan(plan)
         arrays = image_to_rgba_arrays(images)
@@ -92,7 +92,7 @@ class AssetGenSaveVariants(io.ComfyNode):
                 job_id=job_id,
                 batch_index=batch_index,
                 batch_size=len(arrays),
-                batch_seed=seed,
+                batch_seed=batch_seed,
                 checkpoint_sha256=ckpt_hash,
                 lora_sha256=lora_hashes,
             )

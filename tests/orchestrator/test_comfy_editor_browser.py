@@ -1,0 +1,58 @@
+"""ComfyUI's own editor in Debian's Chromium: the UI templates load, equal their API twins, and run."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assetgen.workflows import WORKFLOWS_DIR, list_templates, load_template
+from orchestrator.comfy_browser import comfy_page, ui_to_api_prompt
+
+pytestmark = [pytest.mark.comfy, pytest.mark.browser]
+
+
+def strip(prompt: dict) -> dict:
+    """Node id -> (class, title, inputs): what both formats must agree on."""
+    return {
+        nid: (n["class_type"], (n.get("_meta") or {}).get("title"), n["inputs"]) for nid, n in prompt.items()
+    }
+
+
+def test_ui_and_api_templates_describe_the_same_graph(comfy_env) -> None:
+    _, state = comfy_env
+    with comfy_page(state.url) as page:
+        for template_id in list_templates():
+            ui = json.loads((WORKFLOWS_DIR / "ui" / f"{template_id}.json").read_text())
+            assert strip(ui_to_api_prompt(page, ui)) == strip(load_template(template_id)), template_id
+
+
+def test_a_template_loads_and_queues_in_the_editor(comfy_env, artifacts_dir: Path) -> None:
+    _, state = comfy_env
+    ui = json.loads((WORKFLOWS_DIR / "ui" / "txt2img.json").read_text())
+    with comfy_page(state.url) as page:
+        page.evaluate("async (wf) => { await window.app.loadGraphData(wf); }", ui)
+        titles = page.evaluate("() => window.app.graph._nodes.map(n => n.title)")
+        assert {"AssetGen Spec", "LoRA Policy", "Save Variants"} <= set(titles)
+        page.wait_for_timeout(300)
+        assert "Invalid workflow" not in page.content(), "the editor refused the template file"
+        page.screenshot(path=str(artifacts_dir / "txt2img-in-editor.png"))
+        result = page.evaluate(
+            "async () => await window.app.api.queuePrompt(0, await window.app.graphToPrompt())"
+        )
+        assert result.get("prompt_id") and not result.get("node_errors"), result
+        prompt_id = result["prompt_id"]
+        deadline = time.monotonic() + 120
+        entry = None
+        while time.monotonic() < deadline and entry is None:
+            with urllib.request.urlopen(f"{state.url}/history/{prompt_id}") as response:
+                entry = json.load(response).get(prompt_id)
+            time.sleep(0.5)
+        assert entry is not None and entry["status"]["status_str"] == "success", entry
+        saved = entry["outputs"]["9"]
+        assert saved["images"] and saved["assetgen"][0]["specId"] == "potion_icon"
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(artifacts_dir / "txt2img-after-run.png"))
