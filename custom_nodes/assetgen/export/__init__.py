@@ -1,0 +1,1 @@
+"""assetgen.export: pure functions (filled in by their issues)."""

@@ -1,0 +1,1 @@
+"""assetgen.imaging: pure functions (filled in by their issues)."""
