@@ -6,8 +6,9 @@ Runs inside the ComfyUI runtime venv:
 Writes <out>/checkpoints/ckpt_sd15_demo.safetensors (an SD1.5-shaped model that ComfyUI detects
 as SD15: a one-level UNet, the full CLIP-L text encoder and a TAESD VAE) and
 <out>/loras/lora_demo_{forest,icons}.safetensors (kohya key layout). The weights are not trained:
-the decoder is shaped so images are smooth, seed-dependent colour blobs on a light background, so
-previews, review and background removal have something meaningful to show. Real art needs a real
+the decoder is built by hand (see ``sprite_decoder``) so every image is one outlined, seed-dependent
+sprite-like shape on a light background: previews, review, background removal and packing have
+something meaningful to show. Real art needs a real
 checkpoint (see README).
 """
 
@@ -98,13 +99,89 @@ def build_checkpoint(modules, torch) -> dict:
     state.update({f"cond_stage_model.{k}": v for k, v in clip.items()})
 
     vae = taesd.TAESD().state_dict()
-    init_(vae, generator, torch)
-    last = "taesd_decoder.19.weight"  # the decoder's final conv(64, 3)
-    vae[last].mul_(0.04 / float(vae[last].std()))
-    vae["taesd_decoder.19.bias"].copy_(torch.tensor([0.45, 0.5, 0.55]))
-    vae["vae_scale"].fill_(0.18215)
+    init_(vae, generator, torch)  # the encoder stays random: only img2img would use it
+    vae.update(sprite_decoder(vae, torch))
     state.update({f"first_stage_model.{k}": v for k, v in vae.items()})
     return {k: v.to(torch.float16).contiguous() for k, v in state.items()}
+
+
+def sprite_decoder(vae: dict, torch) -> dict:
+    """A hand-built TAESD decoder that draws one outlined blob, centred, on a light background.
+
+    TAESD's decoder is conv(4->64), 3 residual blocks, then three times (upsample, conv, blocks), and a
+    final conv(64->3); every residual block computes relu(convs(x) + x). The weights below use those
+    pieces as a tiny program (channels are registers):
+      ch 0-7   |latent| parts (+z, -z per latent channel), blurred nine times at 16x16 so shapes are smooth
+      ch 8     a constant 1 blurred with zero padding: a dome that is high in the centre (keeps the sprite
+               centred and inside the frame)
+      ch 9/10  shape field S = dome + latent features, minus two thresholds (outline and fill)
+      ch 11-14 the two masks, saturated to 0..1 (relu(a*s) - relu(a*s - 1))
+      ch 15-18 latent features gated by the fill mask: seed-dependent tints inside the sprite
+      final    background + outline mask * (outline - bg) + fill mask * (fill - outline) + tints
+    The sampled latent decides the silhouette and the tints, so seeds (and prompts, LoRAs) change the image.
+    """
+    gen = torch.Generator().manual_seed(SEED + 1)
+    out = {
+        k: torch.zeros_like(v)
+        for k, v in vae.items()
+        if k.startswith("taesd_decoder.") or k.startswith("vae_")
+    }
+    dec = "taesd_decoder."
+    blur = torch.outer(torch.tensor([1.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 1.0])) / 16.0
+    beta, weight, t_outline, t_fill, sharp, gate, tint = 2.5, 1.6, 4.05, 4.13, 12.0, 3.0, 1.5
+
+    for c in range(4):
+        out[dec + "1.weight"][c, c] = blur
+        out[dec + "1.weight"][4 + c, c] = -blur
+    out[dec + "1.bias"][8] = 1.0
+    for block in (3, 4, 5):
+        for conv in ("conv.0", "conv.2", "conv.4"):
+            out[f"{dec}{block}.{conv}.weight"][8, 8] = blur
+        for k in range(8):  # features: conv path = blur^3(x) - x, so the block outputs blur^3(x)
+            out[f"{dec}{block}.conv.0.weight"][k, k] = blur
+            out[f"{dec}{block}.conv.0.weight"][40 + k, k, 1, 1] = 1.0
+            out[f"{dec}{block}.conv.2.weight"][k, k] = blur
+            out[f"{dec}{block}.conv.2.weight"][40 + k, 40 + k, 1, 1] = 1.0
+            out[f"{dec}{block}.conv.4.weight"][k, k] = blur
+            out[f"{dec}{block}.conv.4.weight"][k, 40 + k, 1, 1] = -1.0
+    for conv in (7, 12, 17):  # after each upsample: smooth every channel
+        for ch in range(64):
+            out[f"{dec}{conv}.weight"][ch, ch] = blur
+    feature_weights = torch.rand(8, generator=gen) * 0.5 + 0.75
+    for block, ch, threshold in ((8, 9, t_outline), (9, 10, t_fill)):
+        out[f"{dec}{block}.conv.0.weight"][ch, 8, 1, 1] = beta / 8.0
+        out[f"{dec}{block}.conv.0.weight"][ch, :8, 1, 1] = weight * feature_weights
+        out[f"{dec}{block}.conv.2.weight"][ch, ch, 1, 1] = 1.0
+        out[f"{dec}{block}.conv.4.weight"][ch, ch, 1, 1] = 1.0
+        out[f"{dec}{block}.conv.4.bias"][ch] = -threshold
+    for src, low, high in ((9, 11, 12), (10, 13, 14)):
+        for ch, bias in ((low, 0.0), (high, -1.0)):
+            out[f"{dec}10.conv.0.weight"][ch, src, 1, 1] = sharp
+            out[f"{dec}10.conv.2.weight"][ch, ch, 1, 1] = 1.0
+            out[f"{dec}10.conv.4.weight"][ch, ch, 1, 1] = 1.0
+            out[f"{dec}10.conv.4.bias"][ch] = bias
+    for j in range(4):  # gated tint j = relu(feature_j + gate * fill_mask - gate)
+        tmp = 20 + 3 * j
+        for offset, src in enumerate((j, 13, 14)):
+            out[f"{dec}13.conv.0.weight"][tmp + offset, src, 1, 1] = 1.0
+            out[f"{dec}13.conv.2.weight"][tmp + offset, tmp + offset, 1, 1] = 1.0
+        for offset, factor in enumerate((1.0, gate, -gate)):
+            out[f"{dec}13.conv.4.weight"][15 + j, tmp + offset, 1, 1] = factor
+        out[f"{dec}13.conv.4.bias"][15 + j] = -gate
+    background = torch.tensor([0.96, 0.96, 0.94])
+    outline = torch.tensor([0.12, 0.10, 0.14])
+    fill = torch.rand(3, generator=gen) * 0.4 + 0.3
+    tints = (torch.rand(4, 3, generator=gen) - 0.5) * tint
+    final = out[dec + "19.weight"]
+    for c in range(3):
+        final[c, 11, 1, 1], final[c, 12, 1, 1] = outline[c] - background[c], background[c] - outline[c]
+        final[c, 13, 1, 1], final[c, 14, 1, 1] = fill[c] - outline[c], outline[c] - fill[c]
+        final[c, 15:19, 1, 1] = tints[:, c]
+    out[dec + "19.bias"] = background.clone()
+    # The sampled latents of this model have a std of about 80: scale them to about 1.
+    out["vae_scale"] = torch.tensor(0.0125)
+    out["vae_shift"] = torch.tensor(0.0)
+    return out
 
 
 def lora_targets(unet_keys, clip_keys) -> list[tuple[str, int, int]]:

@@ -35,6 +35,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; files are shared like any other output
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -46,6 +47,12 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def dump_json(data: Any) -> bytes:
@@ -151,7 +158,8 @@ class ProjectStore:
         """files/<area>/<recordId>/ for atlases and exports."""
         if area not in ("atlases", "exports"):
             raise InvalidInput(f"unknown files area {area!r}; use atlases or exports")
-        return self.project_dir(project_id) / "files" / area / validate_id(record_id, what=f"{area[:-1]} id")
+        noun = RECORD_NOUNS[area]
+        return self.project_dir(project_id) / "files" / area / validate_id(record_id, what=f"{noun} id")
 
     def relative(self, path: Path) -> str:
         """A path as records store it: relative to the data root, forward slashes."""
