@@ -22,6 +22,7 @@ class RefinementItem(Contract):
     """What refinement made of one wishlist line."""
 
     line: int = Field(ge=1)
+    part: int | None = Field(default=None, ge=1, description="assetgen: n-th ';'-separated wish of the line.")
     text: str | None = None
     spec_ids: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
@@ -33,7 +34,11 @@ class RefinementReport(Contract):
 
     rules_version: int = 1
     refined_at: str | None = None
+    text_hash: str | None = Field(default=None, description="assetgen: sha256 of the text that was refined.")
     items: list[RefinementItem] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="assetgen: list-level warnings (kept hand edits, stale specs)."
+    )
 
 
 class SpecList(Record):
