@@ -53,3 +53,13 @@ class SpecList(Record):
     author: str | None = None
     references: list[Reference] = Field(default_factory=list)
     refinement: RefinementReport | None = None
+
+
+class IntakeRequest(Contract):
+    """assetgen: the body of an intake call (REST/CLI): a wishlist as text plus who wrote it and links."""
+
+    text: str = Field(description="The wishlist, verbatim.")
+    title: str | None = None
+    author: str | None = None
+    links: list[str] = Field(default_factory=list, description="http(s) reference links.")
+    id: str | None = Field(default=None, description="Spec list id to use (default: a new ULID).")
