@@ -257,7 +257,7 @@ def assess_readiness(spec: AssetSpec, context: ProjectContext) -> Readiness:
             target is not None
             and params.width
             and params.height
-            and (params.width < target[0] or params.height < target[1])
+            and (params.width < min(target[0], max_side) or params.height < min(target[1], max_side))
         ):
             issue(
                 "generationParams.width",

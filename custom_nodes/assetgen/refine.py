@@ -146,11 +146,12 @@ def _dedupe(parts: list[str]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for part in parts:
-        cleaned = " ".join(part.split()).strip(" ,")
-        key = cleaned.lower()
-        if cleaned and key not in seen:
-            seen.add(key)
-            out.append(cleaned)
+        for piece in part.split(","):
+            cleaned = " ".join(piece.split())
+            key = cleaned.lower()
+            if cleaned and key not in seen:
+                seen.add(key)
+                out.append(cleaned)
     return out
 
 
@@ -372,8 +373,10 @@ def _plan_wish(
     ]
     if camera and "{cameraAngle}" not in template:
         positive_parts.append(camera)
-    if animation is not None:
-        positive_parts.append(f"{animation.name} {wish.animation_word or 'animation'} frame")
+    if animation is not None and wish.animation_name:
+        positive_parts.append(f"{wish.animation_name} {wish.animation_word or 'animation'} frame")
+    elif animation is not None:
+        positive_parts.append("animation frame")
     positive_parts += wish.details + wish.silhouettes
     for palette in palettes:
         positive_parts.append(f"{palette.label.lower()} color palette")
@@ -436,8 +439,10 @@ def _plan_wish(
         output.ui_states = UiStates(states=states)
     seed_policy = default_seed_policy(kind, fixed_seed=wish.seed, is_entity_batch=False)
     base_title = subject[:1].upper() + subject[1:]
-    if animation is not None:
-        base_title += f", {animation.name} {wish.animation_word or 'animation'}"
+    if animation is not None and wish.animation_name:
+        base_title += f", {wish.animation_name} {wish.animation_word or 'animation'}"
+    elif animation is not None:
+        base_title += f", {animation.frame_count}-frame animation"
 
     specs: list[AssetSpec] = []
     for index in range(1, spec_count + 1):

@@ -646,18 +646,18 @@ def _read_catalog_choice(
             pick(term.target)
 
     work.take(rf"\b{noun}\s*[:=]\s*([\w -]{{1,60}}?)(?=\s*(?:,|\||$))", keyed)
-    for term in terms:
-        pattern = (
-            r"(?P<prefix>\b(?:in|with|set\s+in)\s+(?:an?\s+|the\s+)?)?"
-            + _phrase_pattern(term.phrase, plural=False)
-            + rf"(?P<suffix>\s+(?:{suffix})\b)?"
-        )
-
-        def found(match: re.Match[str], term: Term = term) -> object:
-            pick(term.target)
-            return None if consume_bare or match.group("suffix") else False
-
-        work.take(pattern, found)
+    spans: list[tuple[int, int]] = []
+    for match, term in _find_terms(work.text, terms, plural=False):  # in text order: the first one wins
+        pick(term.target)
+        begin, finish = match.span()
+        prefix = re.search(r"\b(?:in|with|set\s+in)\s+(?:an?\s+|the\s+)?$", work.text[:begin], _I)
+        suffix_match = re.match(rf"\s+(?:{suffix})\b", work.text[finish:], _I)
+        if consume_bare or suffix_match:
+            spans.append(
+                (prefix.start() if prefix else begin, finish + (suffix_match.end() if suffix_match else 0))
+            )
+    for begin, finish in sorted(spans, reverse=True):
+        work.text = work.text[:begin] + _SEP + work.text[finish:]
 
     def unknown_name(match: re.Match[str]) -> None:
         wish.warnings.append(
@@ -754,6 +754,16 @@ def _read_asset_type_and_subject(work: _Work, wish: ParsedWish, vocabulary: Voca
                 else text[:local] + chosen[1].phrase + text[local + len(chosen[0].group(0)) :]
             )
         cleaned.append(_strip_edges(text))
+    if (
+        subject_index is not None
+        and chosen is not None
+        and cleaned[subject_index].lower() in (chosen[1].phrase, chosen[0].group(0).lower())
+    ):
+        # "red potion in a bottle, icon": the type word stands alone; the description is elsewhere.
+        other = next((i for i, c in enumerate(cleaned) if c and i != subject_index), None)
+        if other is not None:
+            cleaned[subject_index] = ""
+            subject_index = other
     if subject_index is None:
         subject_index = next((i for i, c in enumerate(cleaned) if c), None)
     if subject_index is not None:
