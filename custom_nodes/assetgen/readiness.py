@@ -75,6 +75,18 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json") if hasattr(model, "model_dump") else model
 
 
+def _output_kind(spec: AssetSpec) -> Any:
+    """The spec's output kind, or the one its output fields imply when kind is unset."""
+    output = spec.output
+    if output is None or "kind" in output.model_fields_set:
+        return output.kind if output is not None else "single_image"
+    if output.animation is not None:
+        return "animation"
+    if output.ui_states is not None:
+        return "ui_states"
+    return "logo_set" if output.logo_variants is not None else "single_image"
+
+
 def assess_readiness(spec: AssetSpec, context: ProjectContext) -> Readiness:
     """Check every autopilot-readiness rule (module docstring) and propose values for what is missing."""
     issues: list[ReadinessIssue] = []
@@ -156,7 +168,7 @@ def assess_readiness(spec: AssetSpec, context: ProjectContext) -> Readiness:
         )
     if spec.lora_policy is None or spec.lora_policy.mode is None:
         issue("loraPolicy.mode", "no LoRA selection mode chosen", default_lora_policy(context).mode)
-    kind = spec.output.kind if spec.output is not None else "single_image"
+    kind = _output_kind(spec)
     if spec.style_consistency is None:
         issue("styleConsistency.mode", "not chosen", default_style_consistency(kind).mode)
     if spec.prompt_policy is None or not spec.prompt_policy.tag_order_mode:

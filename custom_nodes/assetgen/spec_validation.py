@@ -131,7 +131,7 @@ def check_spec_references(
             warnings.append(
                 SpecProblem("checkpointId", f"{checkpoint.id} does not list {spec.asset_type!r} as supported")
             )
-        if spec.checkpoint_profile_id is not None:
+        if spec.checkpoint_profile_id is not None and checkpoint is not None:
             profile = checkpoint_profile(context, spec.checkpoint_id)
             if profile is None or profile.profile_id != spec.checkpoint_profile_id:
                 error(
@@ -174,7 +174,11 @@ def check_spec(
     if spec.status == "ready" and not readiness.is_ready:
         warnings.append(SpecProblem("status", "status is ready but the spec is not autopilot-ready"))
     return SpecCheck(
-        spec_id=spec.id, path=path, errors=tuple(errors), warnings=tuple(warnings), readiness=readiness
+        spec_id=expected_id or spec.id,
+        path=path,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        readiness=readiness,
     )
 
 
