@@ -9,6 +9,7 @@ import time
 from assetgen.errors import InvalidInput
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -18,6 +19,17 @@ def validate_id(value: object, *, what: str = "id") -> str:
         shown = repr(value) if not isinstance(value, str) or len(value) <= 60 else repr(value[:60] + "...")
         raise InvalidInput(
             f"invalid {what} {shown}: use 1-128 characters from A-Z a-z 0-9 _ -, starting with a letter or digit"
+        )
+    return value
+
+
+def validate_file_name(value: object, *, what: str = "file name") -> str:
+    """Return ``value`` if it is a plain file name (1-128 of A-Z a-z 0-9 . _ -, no folders, no ``..``)."""
+    if not isinstance(value, str) or not FILE_NAME_PATTERN.fullmatch(value) or ".." in value:
+        shown = repr(value) if not isinstance(value, str) or len(value) <= 60 else repr(value[:60] + "...")
+        raise InvalidInput(
+            f"invalid {what} {shown}: use 1-128 characters from A-Z a-z 0-9 . _ -, starting with a letter "
+            "or digit, without folders or '..'; rename the file"
         )
     return value
 

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assetgen.errors import Conflict, InvalidInput, NotFound
-from assetgen.ids import validate_id
+from assetgen.ids import validate_file_name, validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
 
 M = TypeVar("M", bound=BaseModel)
@@ -160,6 +160,16 @@ class ProjectStore:
             raise InvalidInput(f"unknown files area {area!r}; use atlases or exports")
         noun = RECORD_NOUNS[area]
         return self.project_dir(project_id) / "files" / area / validate_id(record_id, what=f"{noun} id")
+
+    def reference_path(self, project_id: str, spec_list_id: str, file_name: str) -> Path:
+        """files/references/<specListId>/<fileName>: a file attached to a wishlist at intake."""
+        return (
+            self.project_dir(project_id)
+            / "files"
+            / "references"
+            / validate_id(spec_list_id, what="spec list id")
+            / validate_file_name(file_name, what="reference file name")
+        )
 
     def relative(self, path: Path) -> str:
         """A path as records store it: relative to the data root, forward slashes."""

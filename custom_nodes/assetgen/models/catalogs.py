@@ -25,7 +25,29 @@ class AssetType(Contract):
     default_generation_params: GenerationParams = Field(default_factory=GenerationParams)
     workflow_template_id: str | None = None
     aliases: list[str] = Field(default_factory=list, description="assetgen: synonyms used by refinement.")
-    prompt_template: str | None = Field(default=None, description="assetgen: refinement's prompt template.")
+    prompt_template: str | None = Field(
+        default=None,
+        description="assetgen: refinement's positive prompt template; placeholders {subject}, {cameraAngle},"
+        " {typeLabel}.",
+    )
+    negative_prompt: str | None = Field(
+        default=None, description="assetgen: refinement's spec-level negative prompt for this type."
+    )
+    count_means: Literal["specs", "variants"] = Field(
+        default="specs",
+        description="assetgen: what a count in a wish means: '12 potion icons' -> 12 specs, or one spec"
+        " generating 12 variants.",
+    )
+    output_kind: Literal["single_image", "animation", "ui_states", "logo_set"] | None = Field(
+        default=None,
+        description="assetgen: the output kind refinement gives this type; unset = animation when the wish"
+        " names frames/fps/a cycle, else single_image.",
+    )
+    identity_bearing: bool = Field(
+        default=False,
+        description="assetgen: assets of this type depict a named entity, so autopilot-ready specs need an"
+        " entityLink.",
+    )
 
 
 class AssetTypeCatalog(Record):

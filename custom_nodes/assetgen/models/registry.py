@@ -29,6 +29,12 @@ class Checkpoint(Record):
     vae_weights: WeightsRef | None = None
     prompt_templates: dict | None = None
     default_generation_params: GenerationParams = Field(default_factory=GenerationParams)
+    size_multiple_px: int = Field(
+        default=8, ge=1, le=512, description="assetgen: generation width/height are multiples of this."
+    )
+    max_side_px: int = Field(
+        default=2048, ge=16, le=8192, description="assetgen: largest generation width or height."
+    )
 
 
 class LoraRelease(Contract):

@@ -7,8 +7,10 @@ from typing import Literal
 from pydantic import Field
 
 from assetgen.models.base import Contract, Record, Size
+from assetgen.models.catalogs import HEX_COLOR
 from assetgen.models.generation import GenerationParams
 from assetgen.models.project import LoraSelectionMode, ReleasePolicy
+from assetgen.models.spec_list import Reference
 
 BackgroundPolicy = Literal["white_or_transparent", "transparent_only", "white_only", "any"]
 
@@ -119,6 +121,13 @@ class SpecSource(Contract):
     spec_list_id: str | None = None
     line: int | None = None
     text: str | None = None
+    part: int | None = Field(default=None, ge=1, description="assetgen: n-th ';'-separated wish of the line.")
+    index: int | None = Field(default=None, ge=1, description="assetgen: n-th spec of a counted wish.")
+    rules_version: int | None = Field(default=None, description="assetgen: refinement rules version.")
+    content_hash: str | None = Field(
+        default=None,
+        description="assetgen: sha256 of the spec as refinement wrote it; a different hash now = edited by hand.",
+    )
 
 
 class AssetSpec(Record):
@@ -148,3 +157,10 @@ class AssetSpec(Record):
     output: SpecOutput | None = None
     generation_params: GenerationParams | None = None
     source: SpecSource | None = None
+    palette_ids: list[str] = Field(default_factory=list, description="assetgen: palettes from the catalog.")
+    colors: list[str] = Field(
+        default_factory=list,
+        description="assetgen: explicit #RRGGBB(AA) colours.",
+        json_schema_extra={"items": {"pattern": HEX_COLOR}},
+    )
+    references: list[Reference] = Field(default_factory=list, description="assetgen: links and files.")

@@ -22,6 +22,7 @@ class RefinementItem(Contract):
     """What refinement made of one wishlist line."""
 
     line: int = Field(ge=1)
+    part: int | None = Field(default=None, ge=1, description="assetgen: n-th ';'-separated wish of the line.")
     text: str | None = None
     spec_ids: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
@@ -33,7 +34,11 @@ class RefinementReport(Contract):
 
     rules_version: int = 1
     refined_at: str | None = None
+    text_hash: str | None = Field(default=None, description="assetgen: sha256 of the text that was refined.")
     items: list[RefinementItem] = Field(default_factory=list)
+    warnings: list[str] = Field(
+        default_factory=list, description="assetgen: list-level warnings (kept hand edits, stale specs)."
+    )
 
 
 class SpecList(Record):
@@ -48,3 +53,13 @@ class SpecList(Record):
     author: str | None = None
     references: list[Reference] = Field(default_factory=list)
     refinement: RefinementReport | None = None
+
+
+class IntakeRequest(Contract):
+    """assetgen: the body of an intake call (REST/CLI): a wishlist as text plus who wrote it and links."""
+
+    text: str = Field(description="The wishlist, verbatim.")
+    title: str | None = None
+    author: str | None = None
+    links: list[str] = Field(default_factory=list, description="http(s) reference links.")
+    id: str | None = Field(default=None, description="Spec list id to use (default: a new ULID).")
