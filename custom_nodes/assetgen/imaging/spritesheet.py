@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from assetgen.errors import InvalidInput
 from assetgen.image_files import as_rgba
 from assetgen.imaging.pack import SORT_ORDERS, pack_rects
