@@ -36,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     pack.add_argument("--pivot", default="0.5,0.5", help="pivot X,Y normalised 0..1 (default 0.5,0.5)")
     pack.add_argument("--fps", type=float, default=12.0, help="animation frames per second (default 12)")
     loop = pack.add_mutually_exclusive_group()
-    loop.add_argument("--loop", dest="loop", action="store_true", default=True, help="animations loop (default)")
+    loop.add_argument(
+        "--loop", dest="loop", action="store_true", default=True, help="animations loop (default)"
+    )
     loop.add_argument("--no-loop", dest="loop", action="store_false", help="animations play once")
     pack.add_argument("--animation", help="all frames form this animation, named <NAME>_00, <NAME>_01 ...")
     pack.set_defaults(handler=cmd_pack)
