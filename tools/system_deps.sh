@@ -2,8 +2,8 @@
 # Debian packages the test suite drives for real; installed only when missing (needs root or sudo).
 set -euo pipefail
 need=()
-# (none yet: browser and engine packages are added here as their tests land)
-packages=()
+# chromium: PixiJS/Phaser browser tests; godot3-server: headless Godot 3 loads the godot3 export.
+packages=(chromium godot3-server)
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
