@@ -19,6 +19,7 @@ import numpy as np
 from assetgen.animation import group_animations, numbered_frame_names, spec_with_animation
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.ids import validate_id
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.spritesheet import (
     ProgressCallback,
@@ -141,6 +142,7 @@ def build_atlas(
     Writes files/atlases/<atlasId>/ and atlases/<atlasId>.json; returns the record and updated specs.
     """
     settings = settings or PackSettings()
+    validate_id(atlas_id, what="atlas id")
     store.read_project(project_id)
     if not sources:
         raise InvalidInput(f"atlas {atlas_id!r}: no frames given; pass at least one (assetId, variantId)")

@@ -33,10 +33,20 @@ def test_layout_matches_texturepacker_json_hash() -> None:
     assert meta["size"] == {"w": sheet.pages[0].shape[1], "h": sheet.pages[0].shape[0]}
     assert meta["format"] == "RGBA8888" and meta["version"]
     assert doc["animations"] == {"walk": [f"walk_{i}" for i in range(6)]}
-    assert meta["frameTags"] == [{"name": "walk", "from": 0, "to": 5, "direction": "forward", "fps": 10, "loop": False}]
+    assert meta["frameTags"] == [
+        {"name": "walk", "from": 0, "to": 5, "direction": "forward", "fps": 10, "loop": False}
+    ]
     assert list(doc["frames"])[:6] == [f"walk_{i}" for i in range(6)]
     for name, entry in doc["frames"].items():
-        assert set(entry) >= {"frame", "rotated", "trimmed", "spriteSourceSize", "sourceSize", "pivot", "anchor"}
+        assert set(entry) >= {
+            "frame",
+            "rotated",
+            "trimmed",
+            "spriteSourceSize",
+            "sourceSize",
+            "pivot",
+            "anchor",
+        }
         assert all(isinstance(v, int) for v in entry["frame"].values())
         assert entry["pivot"] == entry["anchor"] == {"x": 0.25, "y": 1.0}
         assert entry["frame"]["w"] == entry["spriteSourceSize"]["w"]  # unrotated size even when rotated
@@ -50,7 +60,9 @@ def test_json_reads_back_to_the_same_frames() -> None:
     read, read_animations, meta = read_atlas_json(doc)
     assert {f.name: f for f in read} == {f.name: f for f in sheet.frames}
     assert read_animations == animations and meta["image"] == "atlas.png"
-    for frame, original in zip(sorted(read, key=lambda f: f.name), sorted(frames, key=lambda f: f.name), strict=True):
+    for frame, original in zip(
+        sorted(read, key=lambda f: f.name), sorted(frames, key=lambda f: f.name), strict=True
+    ):
         assert np.array_equal(extract_frame(sheet.pages[0], frame), original.rgba)
 
 
@@ -59,7 +71,14 @@ def test_multi_page_sheets_link_their_pages(tmp_path: Path) -> None:
     sheet = build_spritesheet(frames, settings=PackSettings(max_size_px=64, padding_px=2))
     files = sheet_files(sheet, base_name="tiles")
     assert len(sheet.pages) == 3
-    assert {"tiles.png", "tiles.json", "tiles-1.png", "tiles-1.json", "tiles-2.json", "tiles-preview.png"} <= set(files)
+    assert {
+        "tiles.png",
+        "tiles.json",
+        "tiles-1.png",
+        "tiles-1.json",
+        "tiles-2.json",
+        "tiles-preview.png",
+    } <= set(files)
     first = json.loads(files["tiles.json"])
     assert first["meta"]["related_multi_packs"] == ["tiles-1.json", "tiles-2.json"]
     seen = set()

@@ -70,7 +70,10 @@ def test_pixi_loads_the_atlas_frames_pixels_and_animations(tmp_path: Path, artif
     require_clients()
     stems = [f"run_{i}" for i in range(6)] + ["coin_1", "coin_2", "tall_icon"]
     images = [opaque_sprite(36, 48, seed=i, margin=(2 + i % 3, 4, 3, 1 + i % 2)) for i in range(6)]
-    images += [opaque_sprite(20, 20, seed=50, margin=(2, 2, 2, 2)), opaque_sprite(20, 20, seed=51, margin=(1, 3, 2, 2))]
+    images += [
+        opaque_sprite(20, 20, seed=50, margin=(2, 2, 2, 2)),
+        opaque_sprite(20, 20, seed=51, margin=(1, 3, 2, 2)),
+    ]
     images += [opaque_sprite(10, 60, seed=52, margin=(1, 0, 0, 2))]
     names, animations = name_frames(stems, fps=8, loop=True)
     frames = [SpriteFrame(n, img, 0.5, 1.0) for n, img in zip(names, images, strict=True)]
@@ -162,4 +165,6 @@ def test_pixi_kit_manifest_layout(store) -> None:
         "fps": 10.0,
         "loop": False,
     }
-    assert kit["images"] == [{"name": "gem_00", "assetId": "gem", "path": "images/gem_00.png", "tags": ["kind:test"]}]
+    assert kit["images"] == [
+        {"name": "gem_00", "assetId": "gem", "path": "images/gem_00.png", "tags": ["kind:test"]}
+    ]

@@ -55,7 +55,9 @@ frame_strategy = st.tuples(
 def test_every_frame_reconstructs_pixel_exactly(specs, padding, extrude, rotate, trim, pot) -> None:
     frames = []
     for i, (w, h, seed, (left, t, r, b)) in enumerate(specs):
-        frames.append(SpriteFrame(f"f_{i}", sprite(w + left + r, h + t + b, seed=seed, margin=(left, t, r, b))))
+        frames.append(
+            SpriteFrame(f"f_{i}", sprite(w + left + r, h + t + b, seed=seed, margin=(left, t, r, b)))
+        )
     settings_ = PackSettings(
         max_size_px=128,
         padding_px=padding,
