@@ -7,9 +7,9 @@ export ASSETGEN_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/assetgen
 # onnxruntime otherwise tries to reach a telemetry host.
 export ORT_DISABLE_TELEMETRY := 1
 
-.PHONY: setup venv runtime system-deps demo test test-fast lint format schemas schemas-check bench clean
+.PHONY: setup venv runtime system-deps js-deps demo test test-fast lint format schemas schemas-check bench bench-pack clean
 
-setup: venv runtime system-deps
+setup: venv runtime system-deps js-deps
 
 # The project venv; rebuilt when pyproject.toml changes.
 venv: $(VENV)/.installed
@@ -26,6 +26,10 @@ runtime: venv
 # Debian packages the browser and engine tests drive (installed once; a no-op when present).
 system-deps:
 	@bash tools/system_deps.sh
+
+# PixiJS and Phaser for the browser tests, from tools/js/package-lock.json.
+js-deps:
+	@bash tools/setup_js.sh
 
 demo: setup
 	$(PY) -m orchestrator.cli demo
@@ -50,6 +54,9 @@ schemas: venv
 
 bench: setup
 	$(PY) tools/bench.py
+
+bench-pack: venv
+	$(PY) tools/bench_pack.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts data/runtime

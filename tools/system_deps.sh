@@ -2,8 +2,9 @@
 # Debian packages the test suite drives for real; installed only when missing (needs root or sudo).
 set -euo pipefail
 need=()
-# chromium: the browser tests drive Debian's build with Playwright (never `playwright install`).
-packages=(chromium)
+# chromium: browser tests (ComfyUI's editor, PixiJS, Phaser) drive Debian's build with Playwright;
+# godot3-server: headless Godot 3 loads the godot3 export.
+packages=(chromium godot3-server)
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "orchestrator.cli.comfy_cmd",
     "orchestrator.cli.intake_cmd",
     "orchestrator.cli.generate_cmd",
+    "orchestrator.cli.pack_cmd",
+    "orchestrator.cli.export_cmd",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BACKEND = 0, 1, 2, 3

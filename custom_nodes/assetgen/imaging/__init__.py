@@ -1,1 +1,1 @@
-"""assetgen.imaging: pure functions (filled in by their issues)."""
+"""Pure image functions on uint8 RGBA (H, W, 4) arrays: trimming, rectangle packing, spritesheets."""

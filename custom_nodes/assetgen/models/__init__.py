@@ -5,7 +5,7 @@ Schemas in ``schemas/`` are generated from these classes by ``make schemas``.
 """
 
 from assetgen.models.asset import Asset, AssetVersion, BgRemoveRecord, Provenance, ReviewEvent, Variant
-from assetgen.models.atlas import Atlas, AtlasAnimation, AtlasFrame
+from assetgen.models.atlas import Atlas, AtlasAnimation, AtlasFrame, AtlasPage, PackSettings
 from assetgen.models.base import Contract, Point, Record, Rect, Size
 from assetgen.models.catalogs import (
     CATALOG_MODELS,
@@ -57,6 +57,7 @@ __all__ = [
     "Atlas",
     "AtlasAnimation",
     "AtlasFrame",
+    "AtlasPage",
     "BaselineProfile",
     "BgRemoveRecord",
     "Checkpoint",
@@ -71,6 +72,7 @@ __all__ = [
     "Manifest",
     "ManifestFile",
     "NextJob",
+    "PackSettings",
     "Palette",
     "PaletteCatalog",
     "Point",

@@ -53,6 +53,12 @@ class ManifestFile(Contract):
     variant_id: str | None = None
     job_id: str | None = None
     atlas_id: str | None = None
+    asset_ids: list[str] = Field(
+        default_factory=list, description="assetgen: every asset whose frames the file carries."
+    )
+    frames: list[str] = Field(
+        default_factory=list, description="assetgen: names of the frames the file carries."
+    )
 
 
 class Manifest(Contract):
@@ -63,5 +69,7 @@ class Manifest(Contract):
     profile: str
     created_at: str
     generator: str = "assetgen"
+    profile_id: str | None = None
+    atlas_ids: list[str] = Field(default_factory=list)
     files: list[ManifestFile] = Field(default_factory=list)
     assets: list[dict[str, Any]] = Field(default_factory=list)

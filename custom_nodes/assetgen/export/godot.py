@@ -1,0 +1,131 @@
+"""Godot 4 profile: a ``SpriteFrames`` resource (``.tres``, format=3) over the sheet PNG.
+
+Each frame is an ``AtlasTexture`` sub-resource: ``atlas`` (the page PNG, referenced by a path relative to the
+.tres so the bundle can go anywhere under ``res://``), ``region`` (the frame's rect on the page) and
+``margin`` (position = the trimmed-off left/top border, size = the width/height trimmed off in all), which
+gives every frame its untrimmed size back so animations do not wobble. Each animation has ``name``,
+``speed`` (fps) and ``loop``; frames in no animation form the ``default`` animation. AtlasTexture cannot
+rotate, so a sheet with rotated frames is repacked without rotation first. ``godot3`` writes format=2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bundle
+from assetgen.image_files import encode_png
+from assetgen.imaging.spritesheet import SheetFrame, Spritesheet, unrotated
+from assetgen.models.atlas import AtlasAnimation
+from assetgen.texturepacker import page_image_name
+
+
+def godot_animations(sheet: Spritesheet, animations: Sequence[AtlasAnimation]) -> list[AtlasAnimation]:
+    """The animations a SpriteFrames resource gets: the sheet's, plus ``default`` holding frames in none."""
+    used = {name for a in animations for name in a.frames}
+    rest = [f.name for f in sheet.frames if f.name not in used]
+    result = list(animations)
+    if rest:
+        name = "default" if all(a.name != "default" for a in animations) else "default_frames"
+        result.append(AtlasAnimation(name=name, frames=rest, fps=5, loop=True))
+    return result
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _rects(frame: SheetFrame) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    box = frame.trim
+    region = (frame.x_px, frame.y_px, frame.w_px, frame.h_px)
+    margin = (box.x_px, box.y_px, box.source_w_px - box.w_px, box.source_h_px - box.h_px)
+    return region, margin
+
+
+def sprite_frames_tres(
+    sheet: Spritesheet, animations: Sequence[AtlasAnimation], *, image_names: Sequence[str], godot_major: int
+) -> str:
+    """The .tres text of a SpriteFrames resource for Godot ``godot_major`` (3 or 4)."""
+    animations = godot_animations(sheet, animations)
+    used_pages = sorted({f.page for f in sheet.frames})
+    index = {f.name: i + 1 for i, f in enumerate(sheet.frames)}
+    by_name = {f.name: f for f in sheet.frames}
+    steps = len(used_pages) + len(sheet.frames) + 1
+    lines: list[str] = []
+    if godot_major == 3:
+        lines.append(f'[gd_resource type="SpriteFrames" load_steps={steps} format=2]\n')
+        for page in used_pages:
+            lines.append(f'[ext_resource path={_string(image_names[page])} type="Texture" id={page + 1}]')
+        lines.append("")
+        for frame in sheet.frames:
+            (rx, ry, rw, rh), (mx, my, mw, mh) = _rects(frame)
+            lines += [
+                f'[sub_resource type="AtlasTexture" id={index[frame.name]}]',
+                f"atlas = ExtResource( {frame.page + 1} )",
+                f"region = Rect2( {rx}, {ry}, {rw}, {rh} )",
+                f"margin = Rect2( {mx}, {my}, {mw}, {mh} )",
+                "",
+            ]
+        entries = []
+        for animation in animations:
+            refs = ", ".join(f"SubResource( {index[n]} )" for n in animation.frames)
+            entries.append(
+                "{\n"
+                f'"frames": [ {refs} ],\n'
+                f'"loop": {"true" if animation.loop else "false"},\n'
+                f'"name": {_string(animation.name)},\n'
+                f'"speed": {float(animation.fps)!r}\n'
+                "}"
+            )
+        lines += ["[resource]", f"animations = [ {', '.join(entries)} ]", ""]
+        return "\n".join(lines)
+
+    lines.append(f'[gd_resource type="SpriteFrames" load_steps={steps} format=3]\n')
+    for page in used_pages:
+        lines.append(
+            f'[ext_resource type="Texture2D" path={_string(image_names[page])} id="{page + 1}_atlas"]'
+        )
+    lines.append("")
+    for frame in sheet.frames:
+        (rx, ry, rw, rh), (mx, my, mw, mh) = _rects(frame)
+        lines += [
+            f'[sub_resource type="AtlasTexture" id="AtlasTexture_{index[frame.name]}"]',
+            f'atlas = ExtResource("{frame.page + 1}_atlas")',
+            f"region = Rect2({rx}, {ry}, {rw}, {rh})",
+            f"margin = Rect2({mx}, {my}, {mw}, {mh})",
+            "",
+        ]
+    entries = []
+    for animation in animations:
+        frames = ", ".join(
+            f'{{\n"duration": 1.0,\n"texture": SubResource("AtlasTexture_{index[by_name[n].name]}")\n}}'
+            for n in animation.frames
+        )
+        entries.append(
+            "{\n"
+            f'"frames": [{frames}],\n'
+            f'"loop": {"true" if animation.loop else "false"},\n'
+            f'"name": &{_string(animation.name)},\n'
+            f'"speed": {float(animation.fps)!r}\n'
+            "}"
+        )
+    lines += ["[resource]", f"animations = [{', '.join(entries)}]", ""]
+    return "\n".join(lines)
+
+
+def build_godot_bundle(request: ExportRequest, *, godot_major: int) -> Bundle:
+    """PNG page(s) + ``<base>.tres`` SpriteFrames for Godot ``godot_major`` + the manifest."""
+    sheet = unrotated(request.sheet)
+    files: dict[str, BundleFile] = {}
+    image_names = [page_image_name(request.base_name, p) for p in range(len(sheet.pages))]
+    for page, name in enumerate(image_names):
+        frames = tuple(f.name for f in sheet.frames if f.page == page)
+        files[name] = BundleFile(encode_png(sheet.pages[page]), "atlas_image", frames)
+    text = sprite_frames_tres(sheet, request.animations, image_names=image_names, godot_major=godot_major)
+    all_frames = tuple(f.name for f in sheet.frames)
+    files[f"{request.base_name}.tres"] = BundleFile(text.encode("utf-8"), "engine_metadata", all_frames)
+    return finish_bundle(request, files)
+
+
+def build_bundle(request: ExportRequest) -> Bundle:
+    """Godot 4 bundle: PNG + SpriteFrames .tres (format=3) + manifest."""
+    return build_godot_bundle(request, godot_major=4)

@@ -1,0 +1,90 @@
+"""Godot 3 profile, checked by the real consumer: Debian's headless Godot 3 (godot3-server) loads the .tres."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assetgen.exporting import build_export, write_bundle_to
+from assetgen.image_files import decode_rgba
+from tests.sprite_factory import PROJECT, make_atlas
+
+GODOT3 = "godot3-server"
+CHECK_SCRIPT = """extends SceneTree
+func _init():
+    var res = load("res://chars.tres")
+    if res == null:
+        print("LOADFAIL")
+    else:
+        for anim in res.get_animation_names():
+            print("ANIM|", anim, "|", res.get_frame_count(anim), "|", res.get_animation_speed(anim), "|", res.get_animation_loop(anim))
+            for i in range(res.get_frame_count(anim)):
+                var t = res.get_frame(anim, i)
+                var r = t.region
+                var m = t.margin
+                print("FRAME|", anim, "|", i, "|", r.position.x, ",", r.position.y, ",", r.size.x, ",", r.size.y, "|", m.position.x, ",", m.position.y, ",", m.size.x, ",", m.size.y, "|", t.get_width(), ",", t.get_height(), "|", t.atlas.get_width(), ",", t.atlas.get_height())
+    quit()
+"""
+
+
+def godot3_binary() -> str:
+    path = shutil.which(GODOT3)
+    if path is None:
+        pytest.fail("godot3-server is missing: run `make system-deps` (apt-get install godot3-server)")
+    return path
+
+
+def test_godot3_loads_every_animation_and_frame_region(store, tmp_path: Path) -> None:
+    build = make_atlas(store, allow_rotation=True, extrude_px=1)
+    bundle = build_export(store, PROJECT, "chars", profile="godot3")
+    project_dir = tmp_path / "godot"
+    write_bundle_to(project_dir, bundle)
+    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
+    (project_dir / "check.gd").write_text(CHECK_SCRIPT)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    result = subprocess.run(
+        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    out = result.stdout
+    assert "LOADFAIL" not in out, out + result.stderr
+    anims = {
+        m[0]: (int(m[1]), float(m[2]), m[3] == "True")
+        for m in re.findall(r"^ANIM\|(\w+)\|(\d+)\|([\d.]+)\|(\w+)$", out, re.M)
+    }
+    assert anims == {"walk": (6, 10.0, False), "coin": (2, 12.0, True), "default": (1, 5.0, True)}, out
+    frames = re.findall(r"^FRAME\|(\w+)\|(\d+)\|([\d,]+)\|([\d,]+)\|([\d,]+)\|([\d,]+)$", out, re.M)
+    assert len(frames) == 9
+    by_name = {f.name: f for f in build.sheet.frames}
+    # The server build's dummy renderer reports 8x8 atlases; the real page size comes from the bundle's PNG.
+    page_h, page_w = decode_rgba(bundle.files["chars.png"]).shape[:2]
+    expected_order = {
+        "walk": build.atlas.animations[0].frames,
+        "coin": build.atlas.animations[1].frames,
+        "default": ["gem_00"],
+    }
+    for anim, index, region, margin, size, _atlas_size in frames:
+        name = expected_order[anim][int(index)]
+        source = by_name[name].trim
+        rx, ry, rw, rh = map(int, region.split(","))
+        mx, my, mw, mh = map(int, margin.split(","))
+        assert (rw, rh) == (source.w_px, source.h_px), name
+        assert (mx, my, mw, mh) == (
+            source.x_px,
+            source.y_px,
+            source.source_w_px - source.w_px,
+            source.source_h_px - source.h_px,
+        )
+        assert tuple(map(int, size.split(","))) == (source.source_w_px, source.source_h_px)
+        assert 0 <= rx and rx + rw <= page_w and 0 <= ry and ry + rh <= page_h

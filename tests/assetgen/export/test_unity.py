@@ -1,0 +1,100 @@
+"""Unity profile: .png.meta and .anim parsed with PyYAML and checked against the importer's rules."""
+
+from __future__ import annotations
+
+import yaml
+
+from assetgen.export import get_exporter
+from assetgen.exporting import export_request
+from assetgen.image_files import decode_rgba
+from tests.sprite_factory import PROJECT, make_atlas
+
+
+class UnityLoader(yaml.SafeLoader):
+    """PyYAML with Unity's ``!u!<classID>`` tags read as plain mappings."""
+
+
+UnityLoader.add_multi_constructor(
+    "tag:unity3d.com,2011:", lambda loader, suffix, node: loader.construct_mapping(node, deep=True)
+)
+
+
+def unity_bundle(store):
+    build = make_atlas(store, allow_rotation=True, extrude_px=1)
+    request = export_request(store, PROJECT, "chars", profile="unity", created_at="2026-01-01T00:00:00Z")
+    return build, get_exporter("unity")(request)
+
+
+def test_texture_meta_slices_the_sheet_like_unity_expects(store) -> None:
+    build, bundle = unity_bundle(store)
+    meta = yaml.safe_load(bundle.files["chars.png.meta"])
+    height, width = decode_rgba(bundle.files["chars.png"]).shape[:2]
+    assert meta["fileFormatVersion"] == 2 and len(meta["guid"]) == 32
+    importer = meta["TextureImporter"]
+    assert (
+        importer["textureType"] == 8
+        and importer["spriteMode"] == 2
+        and importer["spritePixelsToUnits"] == 100
+    )
+    sprites = importer["spriteSheet"]["sprites"]
+    names = [s["name"] for s in sprites]
+    assert sorted(names) == sorted(f.name for f in build.sheet.frames) and len(set(names)) == len(names)
+    ids = [s["internalID"] for s in sprites]
+    assert all(isinstance(i, int) and i != 0 for i in ids) and len(set(ids)) == len(ids)
+    assert len({s["spriteID"] for s in sprites}) == len(sprites) and all(
+        len(s["spriteID"]) == 32 for s in sprites
+    )
+    table = {entry["second"]: entry["first"][213] for entry in importer["internalIDToNameTable"]}
+    assert (
+        table == importer["spriteSheet"]["nameFileIdTable"] == {s["name"]: s["internalID"] for s in sprites}
+    )
+    # Bottom-left origin: the rect's y counts up from the bottom edge of the texture.
+    page = decode_rgba(bundle.files["chars.png"])
+    sources = {f.name: f for f in build.sheet.frames}
+    for s in sprites:
+        rect = s["rect"]
+        assert s["alignment"] == 9
+        assert 0 <= rect["x"] and rect["x"] + rect["width"] <= width
+        assert 0 <= rect["y"] and rect["y"] + rect["height"] <= height
+        top = height - rect["y"] - rect["height"]
+        region = page[top : top + rect["height"], rect["x"] : rect["x"] + rect["width"]]
+        trim = sources[s["name"]].trim
+        assert (rect["width"], rect["height"]) == (trim.w_px, trim.h_px)
+        assert region[..., 3].any(axis=0).all() and region[..., 3].any(axis=1).all(), (
+            "rect hugs the trimmed sprite"
+        )
+        # The pivot is the untrimmed frame's bottom-centre, expressed in the trimmed rect (y up).
+        px = (0.5 * trim.source_w_px - trim.x_px) / trim.w_px
+        py = -(trim.source_h_px - trim.y_px - trim.h_px) / trim.h_px
+        assert abs(s["pivot"]["x"] - px) < 1e-5 and abs(s["pivot"]["y"] - py) < 1e-5
+
+
+def test_animation_clips_reference_the_sprites_of_the_meta(store) -> None:
+    build, bundle = unity_bundle(store)
+    meta = yaml.safe_load(bundle.files["chars.png.meta"])
+    ids = meta["TextureImporter"]["spriteSheet"]["nameFileIdTable"]
+    for animation in build.atlas.animations:
+        clip = yaml.load(bundle.files[f"{animation.name}.anim"], Loader=UnityLoader)["AnimationClip"]
+        clip_meta = yaml.safe_load(bundle.files[f"{animation.name}.anim.meta"])
+        assert (
+            clip_meta["NativeFormatImporter"]["mainObjectFileID"] == 7400000 and len(clip_meta["guid"]) == 32
+        )
+        assert clip["m_Name"] == animation.name and clip["m_SampleRate"] == animation.fps
+        assert clip["m_AnimationClipSettings"]["m_LoopTime"] == (1 if animation.loop else 0)
+        (curve,) = clip["m_PPtrCurves"]
+        assert curve["attribute"] == "m_Sprite" and curve["classID"] == 212
+        keys = curve["curve"]
+        assert [k["value"]["fileID"] for k in keys[:-1]] == [ids[n] for n in animation.frames]
+        assert all(k["value"]["guid"] == meta["guid"] and k["value"]["type"] == 3 for k in keys)
+        times = [k["time"] for k in keys]
+        assert times == sorted(times) and abs(times[-1] - len(animation.frames) / animation.fps) < 1e-6
+        assert clip["m_AnimationClipSettings"]["m_StopTime"] == times[-1]
+        assert clip["m_ClipBindingConstant"]["pptrCurveMapping"] == [k["value"] for k in keys]
+
+
+def test_guids_and_ids_are_stable_across_exports(store) -> None:
+    _, first = unity_bundle(store)
+    request = export_request(store, PROJECT, "chars", profile="unity", created_at="2027-01-01T00:00:00Z")
+    second = get_exporter("unity")(request)
+    for name in ("chars.png.meta", "walk.anim", "walk.anim.meta"):
+        assert first.files[name] == second.files[name]
