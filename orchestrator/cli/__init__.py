@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.pack_cmd",
     "orchestrator.cli.export_cmd",
+    "orchestrator.cli.demo_cmd",
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BACKEND = 0, 1, 2, 3
