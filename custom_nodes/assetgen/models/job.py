@@ -70,6 +70,7 @@ class Job(Record):
     progress: Progress | None = None
     started_at: str | None = None
     finished_at: str | None = None
+    cancel_requested: bool = Field(default=False, description="assetgen: the worker running it should stop.")
 
 
 class GenerateInput(Contract):
