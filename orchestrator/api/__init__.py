@@ -1,0 +1,49 @@
+"""The aiohttp application: REST API, review gallery and (optionally) the job worker.
+
+``create_app(settings)`` is the composition root: it builds the store, registers every route module
+listed in ``ROUTE_MODULES`` (each has ``register(app: web.Application) -> None``), installs the error
+and auth middlewares and, when ``run_worker`` is set, runs the job worker as a cleanup context.
+Nothing lives at module level: state is in ``app[...]`` under typed ``AppKey``s.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from assetgen.settings import Settings
+from assetgen.store import ProjectStore
+from orchestrator.api.keys import SETTINGS, STORE, TOKEN
+from orchestrator.api.middleware import auth_middleware, error_middleware
+
+# Route modules, each with register(app). A new area of the API is a module plus a line here.
+ROUTE_MODULES = ("orchestrator.api.projects_routes",)
+MAX_BODY_BYTES = 32 * 2**20
+
+
+def create_app(settings: Settings, *, token: str | None = None, run_worker: bool = False) -> web.Application:
+    """Build the application for ``settings``; ``token`` (when set) is required as ``Authorization: Bearer``."""
+    app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[STORE] = ProjectStore(settings.data_dir)
+    app[TOKEN] = token
+    for name in ROUTE_MODULES:
+        importlib.import_module(name).register(app)
+    if run_worker:
+        app.cleanup_ctx.append(_worker_context)
+    return app
+
+
+async def _worker_context(app: web.Application) -> AsyncIterator[None]:
+    import asyncio
+
+    from orchestrator.worker import Worker
+
+    stop = asyncio.Event()
+    worker = Worker(app[SETTINGS])
+    task = asyncio.create_task(worker.run(stop))
+    yield
+    stop.set()
+    await task

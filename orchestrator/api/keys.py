@@ -1,0 +1,12 @@
+"""Typed application keys (no string keys, no module-level state)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from assetgen.settings import Settings
+from assetgen.store import ProjectStore
+
+SETTINGS = web.AppKey("settings", Settings)
+STORE = web.AppKey("store", ProjectStore)
+TOKEN = web.AppKey("token", str | None)
