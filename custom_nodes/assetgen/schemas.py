@@ -5,14 +5,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, GenerateInput, Manifest, Project
+from assetgen.models import (
+    CATALOG_MODELS,
+    RECORD_MODELS,
+    RECORD_NOUNS,
+    BgRemoveInput,
+    GenerateInput,
+    Manifest,
+    Project,
+)
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema_models() -> dict[str, type]:
     """File name stem -> model, for every JSON file type assetgen reads or writes."""
-    models: dict[str, type] = {"project": Project, "manifest": Manifest, "generate-input": GenerateInput}
+    models: dict[str, type] = {
+        "project": Project,
+        "manifest": Manifest,
+        "generate-input": GenerateInput,
+        "bg-remove-input": BgRemoveInput,
+    }
     models.update({f"catalog-{name}": model for name, model in CATALOG_MODELS.items()})
     models.update({RECORD_NOUNS[folder]: model for folder, model in RECORD_MODELS.items()})
     return models

@@ -22,7 +22,7 @@ from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 
 # Command-group modules, in the order --help lists them.
-COMMAND_MODULES = ("orchestrator.cli.project_cmd", "orchestrator.cli.comfy_cmd")
+COMMAND_MODULES = ("orchestrator.cli.project_cmd", "orchestrator.cli.comfy_cmd", "orchestrator.cli.alpha_cmd")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BACKEND = 0, 1, 2, 3
 
