@@ -128,11 +128,11 @@ def process_variant(
         requested_method=request.method,
         model=cutout.details.get("model"),
         clear_holes=options.clear_holes,
-        hole_min_area_px=options.hole_min_area_px,
+        hole_min_area_px=cutout.details.get("holeMinAreaPx", options.hole_min_area_px),
         source_size=Size(w=rgba.shape[1], h=rgba.shape[0]),
         job_id=job_id,
         processed_at=processed_at,
-        details={k: v for k, v in cutout.details.items() if k != "model"},
+        details={k: v for k, v in cutout.details.items() if k not in ("model", "holeMinAreaPx")},
     )
     if request.trim:
         trimmed = trim_to_alpha(out, padding_px=request.padding)

@@ -44,7 +44,11 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep-holes", action="store_true", help="do not clear enclosed regions of background colour"
     )
-    parser.add_argument("--hole-min-area", type=int, help="smallest enclosed hole cleared, px (default 64)")
+    parser.add_argument(
+        "--hole-min-area",
+        type=int,
+        help="smallest enclosed hole cleared, px (default: 1/1000 of the image, at least 16)",
+    )
     parser.add_argument("--trim", action="store_true", help="crop to the visible content")
     parser.add_argument("--padding", type=int, default=0, help="transparent px around trimmed content")
     parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")

@@ -20,7 +20,7 @@ import numpy as np
 from assetgen.errors import InvalidInput
 from assetgen.imaging.alpha.auto import remove_background_auto
 from assetgen.imaging.alpha.colorkey import remove_background_colorkey
-from assetgen.imaging.alpha.cutout import DEFAULT_HOLE_MIN_AREA_PX, DEFAULT_THRESHOLD, Cutout, RemovalOptions
+from assetgen.imaging.alpha.cutout import DEFAULT_THRESHOLD, Cutout, RemovalOptions, default_hole_min_area_px
 from assetgen.imaging.alpha.model import (
     DEFAULT_MODEL,
     ModelSession,
@@ -87,7 +87,6 @@ def remove_background(
 
 
 __all__ = [
-    "DEFAULT_HOLE_MIN_AREA_PX",
     "DEFAULT_MODEL",
     "DEFAULT_THRESHOLD",
     "METHODS",
@@ -98,6 +97,7 @@ __all__ = [
     "ModelSession",
     "RemovalOptions",
     "SessionSource",
+    "default_hole_min_area_px",
     "get_remover",
     "installed_models",
     "model_file",

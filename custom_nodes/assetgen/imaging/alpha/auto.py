@@ -48,7 +48,7 @@ def assess_background(rgba: np.ndarray) -> BackgroundAssessment:
     """Fit the border model and judge whether the background is clean enough to key out."""
     rgba = as_rgba(rgba)
     alpha = rgba[:, :, 3]
-    model = fit_background(srgb_to_oklab_planes(rgba), alpha == 255 if (alpha < 255).any() else None)
+    model = fit_background(srgb_to_oklab_planes(rgba), alpha >= 128 if (alpha < 255).any() else None)
     if model is None:  # already transparent all round: colorkey keeps the alpha as it is
         return BackgroundAssessment(is_clean=True, noise=0.0, inlier_fraction=1.0, degree=0)
     noise = model.noise * 255.0

@@ -7,7 +7,7 @@ Steps (each a small function, all numpy/scipy):
    of ``threshold`` and 3.5x the measured noise, so noisy near-flat backgrounds need no tuning.
 3. Background = pixels under the threshold that are connected (4-neighbour) to the border; with
    ``clear_holes``, enclosed regions of the background colour (mean distance under half the
-   threshold) of at least ``hole_min_area_px`` pixels too. Single stray foreground pixels go.
+   threshold) of at least ``hole_min_area_px`` pixels (default 1/1000 of the image) too. Single stray foreground pixels go.
 4. Soft edges: in a 2-px band either side of the boundary, coverage is measured against the
    background model and the nearest solid foreground colour (``matte``), which also
    de-contaminates the edge colours.
@@ -24,7 +24,7 @@ from scipy import ndimage
 from assetgen.image_files import as_rgba
 from assetgen.imaging.alpha import matte
 from assetgen.imaging.alpha.background_model import BackgroundModel, fit_background, refit_background
-from assetgen.imaging.alpha.cutout import Cutout, RemovalOptions
+from assetgen.imaging.alpha.cutout import Cutout, RemovalOptions, default_hole_min_area_px
 from assetgen.imaging.alpha.oklab import oklab_to_srgb, srgb_to_oklab_planes
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def remove_background_colorkey(rgba: np.ndarray, *, options: RemovalOptions | No
     transparent = input_alpha == 0
     lab = srgb_to_oklab_planes(rgba)
 
-    opaque = input_alpha == 255 if (input_alpha < 255).any() else None
+    opaque = input_alpha >= 128 if (input_alpha < 255).any() else None
     model = fit_background(lab, opaque)
     if model is None:
         log.info("colorkey: no opaque border pixel; the image is already cut out, alpha kept")
@@ -128,7 +128,8 @@ def remove_background_colorkey(rgba: np.ndarray, *, options: RemovalOptions | No
     border_fit = model
     threshold = effective_threshold(model, options.threshold)
     forced = transparent if transparent.any() else None
-    key = {"forced": forced, "clear_holes": options.clear_holes, "hole_min_area_px": options.hole_min_area_px}
+    hole_min_area_px = options.hole_min_area_px or default_hole_min_area_px(height, width)
+    key = {"forced": forced, "clear_holes": options.clear_holes, "hole_min_area_px": hole_min_area_px}
     if model.is_flat:
         background, holes = key_background(distance_to_background(lab, model), threshold, **key)
     else:
@@ -173,5 +174,6 @@ def remove_background_colorkey(rgba: np.ndarray, *, options: RemovalOptions | No
         "borderInlierFraction": round(border_fit.inlier_fraction, 4),
         "effectiveThreshold": round(threshold, 2),
         "holesCleared": holes,
+        "holeMinAreaPx": hole_min_area_px,
     }
     return Cutout(rgba=out, method="colorkey", details=details)

@@ -11,6 +11,7 @@ import takes 30-45 s while numba compiles.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import os
 import threading
@@ -68,6 +69,11 @@ def resolve_session(source: SessionSource) -> ModelSession | None:
     if source is None or isinstance(source, ModelSession):
         return source
     return source()
+
+
+def rembg_available() -> bool:
+    """Whether rembg and onnxruntime are installed in this Python (without importing them)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("rembg", "onnxruntime"))
 
 
 def import_rembg() -> ModuleType:
@@ -247,6 +253,9 @@ def session_source(
         if not opened:
             if model is not None:
                 opened.append(open_model_session(model, rembg_home=rembg_home))
+            elif not rembg_available():
+                log.info("auto: rembg is not installed in this Python; colorkey only")
+                opened.append(None)
             elif _is_path(default_model) or model_file(rembg_home, default_model).is_file():
                 opened.append(open_model_session(default_model, rembg_home=rembg_home))
             else:
