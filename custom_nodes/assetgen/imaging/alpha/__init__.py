@@ -59,7 +59,6 @@ REMOVERS: Mapping[str, BackgroundRemover] = MappingProxyType(
     {"auto": _auto, "colorkey": _colorkey, "rembg": _rembg}
 )
 METHODS: tuple[str, ...] = tuple(REMOVERS)
-MODEL_METHODS = frozenset({"auto", "rembg"})  # methods that use a model session when there is one
 
 
 def get_remover(method: str) -> BackgroundRemover:
@@ -90,7 +89,6 @@ __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_THRESHOLD",
     "METHODS",
-    "MODEL_METHODS",
     "REMOVERS",
     "BackgroundRemover",
     "Cutout",

@@ -1,9 +1,9 @@
 """Edge steps shared by the background removers: soft edge alpha, de-contamination, erode, feather.
 
 An anti-aliased edge pixel is a mix ``c = a*F + (1-a)*B`` of a foreground colour F and the background
-B behind it. Given B (the background model) and F (the most foreground-like pixel nearby), the
-coverage is the projection ``a = (c-B).(F-B) / |F-B|^2`` and the true edge colour is ``F``-ward of
-``c``: ``(c - (1-a)*B) / a``. Pixels that became transparent keep the colour of the nearest edge
+B behind it. Given B (the background model) and F (the nearby foreground pixel that best explains
+``c`` as such a mix), the coverage is the projection ``a = (c-B).(F-B) / |F-B|^2`` and the true edge
+colour is ``(c - (1-a)*B) / a``. Pixels that became transparent keep the colour of the nearest edge
 ("bleed"), so engines that filter textures bilinearly show no dark or background-coloured fringe.
 """
 
