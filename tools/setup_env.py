@@ -222,6 +222,13 @@ def main(argv: list[str]) -> int:
         setup_models(cache, python)
     if "rembg" in steps:
         setup_rembg_model(cache)
+    if python is None:
+        # A run without the runtime step (e.g. `setup_env.py rembg`) keeps the runtime it found.
+        python = (
+            json.loads((cache / "layout.json").read_text()).get("python")
+            if (cache / "layout.json").is_file()
+            else None
+        )
     (cache / "layout.json").write_text(
         json.dumps(
             {

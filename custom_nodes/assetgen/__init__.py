@@ -18,6 +18,11 @@ if __name__ != "assetgen":
 
 async def comfy_entrypoint():
     """ComfyUI V3 entry point: returns the assetgen ``ComfyExtension``."""
+    import sys
+
+    # ComfyUI 0.3.75 imports a custom-node folder under its full path as the module name, so
+    # `import assetgen` would fail inside ComfyUI: make this package importable by its own name.
+    sys.modules.setdefault("assetgen", sys.modules[__name__])
     from assetgen.nodes import AssetgenExtension
 
     return AssetgenExtension()

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, GenerateInput, Manifest, Project
+from assetgen.models import (
+    CATALOG_MODELS,
+    RECORD_MODELS,
+    RECORD_NOUNS,
+    BgRemoveInput,
+    GenerateInput,
+    Manifest,
+    Project,
+)
 from assetgen.models.generation import GenerationPlan
 from assetgen.variant_metadata import VariantMetadata
 
@@ -20,6 +28,7 @@ def schema_models() -> dict[str, type]:
         "generate-input": GenerateInput,
         "generation-plan": GenerationPlan,
         "variant-metadata": VariantMetadata,
+        "bg-remove-input": BgRemoveInput,
     }
     models.update({f"catalog-{name}": model for name, model in CATALOG_MODELS.items()})
     models.update({RECORD_NOUNS[folder]: model for folder, model in RECORD_MODELS.items()})

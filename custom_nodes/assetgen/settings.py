@@ -38,6 +38,17 @@ class Settings(BaseModel):
     comfyui_args: tuple[str, ...] = Field(
         default=(), description="ASSETGEN_COMFYUI_ARGS: extra ComfyUI flags."
     )
+    rembg_home: Path | None = Field(
+        default=None,
+        description="ASSETGEN_REMBG_HOME: rembg models as models/<name>/<name>.onnx (default <cache_dir>/rembg).",
+    )
+    rembg_model: str = Field(
+        default="u2netp", description="ASSETGEN_REMBG_MODEL: model name or .onnx path for auto/rembg."
+    )
+
+    def rembg_dir(self) -> Path:
+        """The rembg home: ``rembg_home`` or ``<cache_dir>/rembg`` (where set-up puts u2netp)."""
+        return self.rembg_home or self.cache_dir / "rembg"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, data_dir: Path | None = None) -> Settings:
@@ -55,4 +66,8 @@ class Settings(BaseModel):
             if env.get("ASSETGEN_MODELS_DIR")
             else None,
             comfyui_args=tuple(env.get("ASSETGEN_COMFYUI_ARGS", "").split()),
+            rembg_home=Path(env["ASSETGEN_REMBG_HOME"]).expanduser().resolve()
+            if env.get("ASSETGEN_REMBG_HOME")
+            else None,
+            rembg_model=env.get("ASSETGEN_REMBG_MODEL") or "u2netp",
         )

@@ -1,1 +1,5 @@
-"""Pure image functions on uint8 RGBA (H, W, 4) arrays: trimming, rectangle packing, spritesheets."""
+"""Pure image functions on the core's one image type, uint8 RGBA arrays of shape (H, W, 4).
+
+Nothing here reads or writes files, reads the environment or imports torch/ComfyUI; heavy optional
+dependencies (rembg) are imported inside the function that needs them.
+"""

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assetgen.errors import InvalidInput
 from assetgen.image_files import as_rgba
+from assetgen.models import Rect, Size
 
 
 @dataclass(frozen=True)
@@ -56,3 +58,37 @@ def restore_from_box(trimmed: np.ndarray, box: TrimBox) -> np.ndarray:
     frame = np.zeros((box.source_h_px, box.source_w_px, 4), np.uint8)
     frame[box.y_px : box.y_px + box.h_px, box.x_px : box.x_px + box.w_px] = trimmed
     return frame
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """A trimmed image and where it came from.
+
+    ``rect`` is the content bounding box in source pixels (origin top-left); the image is that box
+    grown by ``padding_px`` transparent pixels on every side, so its size is
+    ``(rect.w + 2 * padding_px, rect.h + 2 * padding_px)`` and source pixel (x, y) sits at
+    ``(x - rect.x + padding_px, y - rect.y + padding_px)``.
+    """
+
+    rgba: np.ndarray
+    rect: Rect
+    padding_px: int
+    source_size: Size
+
+
+def trim_to_alpha(rgba: np.ndarray, *, padding_px: int = 0, alpha_min: int = 1) -> Trimmed:
+    """Crop to the visible content (alpha >= ``alpha_min``) plus ``padding_px`` (0-1024) transparent pixels."""
+    rgba = as_rgba(rgba)
+    if not 0 <= padding_px <= 1024:
+        raise InvalidInput(f"padding {padding_px} px is out of range: use 0-1024")
+    if not (rgba[:, :, 3] >= alpha_min).any():
+        raise InvalidInput(
+            "nothing is left to trim to: the image is fully transparent after background removal "
+            "(try a lower threshold, or another method)"
+        )
+    box = content_box(rgba, alpha_threshold=alpha_min - 1)
+    p = padding_px
+    out = np.zeros((box.h_px + 2 * p, box.w_px + 2 * p, 4), dtype=np.uint8)
+    out[p : p + box.h_px, p : p + box.w_px] = crop_to_box(rgba, box)
+    rect = Rect(x=box.x_px, y=box.y_px, w=box.w_px, h=box.h_px)
+    return Trimmed(rgba=out, rect=rect, padding_px=p, source_size=Size(w=box.source_w_px, h=box.source_h_px))

@@ -19,7 +19,7 @@ from assetgen.models.catalogs import (
 )
 from assetgen.models.export import ExportProfile, ExportRecord, Manifest, ManifestFile
 from assetgen.models.generation import GenerationParams
-from assetgen.models.job import TERMINAL_STATUSES, GenerateInput, Job, NextJob
+from assetgen.models.job import TERMINAL_STATUSES, BgRemoveInput, GenerateInput, Job, NextJob
 from assetgen.models.project import Project
 from assetgen.models.registry import BaselineProfile, Checkpoint, Lora, LoraRelease, WeightsRef
 from assetgen.models.spec import AssetSpec
@@ -59,6 +59,7 @@ __all__ = [
     "AtlasFrame",
     "AtlasPage",
     "BaselineProfile",
+    "BgRemoveInput",
     "BgRemoveRecord",
     "Checkpoint",
     "Contract",

@@ -18,11 +18,19 @@ class BgRemoveRecord(Contract):
     threshold: float | None = None
     feather: float | None = None
     erode: int | None = None
-    method: str | None = None
-    trim: Rect | None = None
+    method: str | None = Field(default=None, description="The method that made the alpha (colorkey|rembg).")
+    trim: Rect | None = Field(default=None, description="Content box in source pixels when trimmed.")
     padding: int | None = None
     source_size: Size | None = None
     job_id: str | None = None
+    requested_method: str | None = Field(
+        default=None, description="assetgen: what was asked (auto|colorkey|rembg)."
+    )
+    model: str | None = Field(default=None, description="assetgen: the rembg model, when one was used.")
+    clear_holes: bool | None = None
+    hole_min_area_px: int | None = None
+    processed_at: str | None = None
+    details: dict[str, Any] | None = Field(default=None, description="assetgen: what the remover measured.")
 
 
 class VariantProcessing(Contract):

@@ -83,3 +83,37 @@ class GenerateInput(Contract):
     overrides: dict[str, Any] = Field(default_factory=dict)
     loras: list[dict[str, Any]] | None = None
     next_jobs: list[NextJob] = Field(default_factory=list)
+
+
+class BgRemoveInput(Contract):
+    """Input of a ``bg_remove`` job (the origin's keys, plus assetgen's).
+
+    Which variants: ``variantIds``/``variantId`` of ``assetId`` (what chained jobs pass), or one
+    variant named by its stored ``originalPath``; with neither, every approved variant of the asset
+    (status ``selected``, or the primary of an ``approved`` version). Unset tuning fields take the
+    defaults of the method.
+    """
+
+    asset_id: str | None = None
+    version_id: str | None = Field(default=None, description="Only variants of this version.")
+    variant_id: str | None = None
+    variant_ids: list[str] | None = None
+    original_path: str | None = Field(default=None, description="A variant's stored originalPath.")
+    alpha_path: str | None = Field(
+        default=None,
+        description="The origin's output path; must be files/images/<assetId>/alpha/<variantId>.png.",
+    )
+    method: Literal["auto", "colorkey", "rembg"] = "auto"
+    model: str | None = Field(
+        default=None, description="rembg model name (installed under the rembg home) or a local .onnx path."
+    )
+    threshold: float | None = Field(
+        default=None, ge=0, le=255, description="0-255 colour distance / mask level."
+    )
+    feather: float | None = Field(default=None, ge=0, le=64, description="Soft edge width in px.")
+    erode: int | None = Field(default=None, ge=0, le=64, description="Shrink the opaque area by px.")
+    clear_holes: bool | None = None
+    hole_min_area_px: int | None = Field(default=None, ge=1)
+    trim: bool = False
+    padding: int = Field(default=0, ge=0, le=1024, description="Transparent px around the trimmed content.")
+    next_jobs: list[NextJob] = Field(default_factory=list)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from comfy_api.latest import ComfyExtension, io
 
+from assetgen.nodes.bg_remove import AssetGenRemoveBackground
 from assetgen.nodes.lora import AssetGenApplyLoraStack
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
 
-NODES: list[type[io.ComfyNode]] = [AssetGenLoadSpec, AssetGenApplyLoraStack, AssetGenSaveVariants]
+NODES: list[type[io.ComfyNode]] = [
+    AssetGenLoadSpec,
+    AssetGenApplyLoraStack,
+    AssetGenSaveVariants,
+    AssetGenRemoveBackground,
+]
 
 
 class AssetgenExtension(ComfyExtension):

@@ -1,7 +1,7 @@
-"""IMAGE/MASK tensors <-> the core's uint8 RGBA arrays (the only place this conversion happens).
+"""ComfyUI tensors <-> the core's uint8 RGBA arrays: the only place IMAGE/MASK conventions live.
 
-ComfyUI's IMAGE is float [B, H, W, C] in 0..1 (C = 3, or 4 when it carries alpha); MASK is
-float [B, H, W] and means 1 - alpha.
+IMAGE is a float tensor [B, H, W, C] in 0..1 (C = 3, or 4 with alpha); MASK is [B, H, W] and means
+1 - alpha (1 = removed), as ComfyUI's LoadImage and SplitImageWithAlpha have it.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ import torch
 
 
 def image_to_rgba_arrays(image: torch.Tensor) -> list[np.ndarray]:
-    """One uint8 RGBA (H, W, 4) array per image of the batch."""
-    batch = (image.detach().cpu().clamp(0, 1).numpy() * 255.0).round().astype(np.uint8)
-    out = []
-    for frame in batch:
-        if frame.shape[-1] == 3:
-            frame = np.dstack([frame, np.full(frame.shape[:2], 255, np.uint8)])
-        out.append(np.ascontiguousarray(frame))
-    return out
+    """IMAGE [B, H, W, 3|4] float 0..1 -> one uint8 RGBA (H, W, 4) array per batch item."""
+    if image.ndim == 3:
+        image = image.unsqueeze(0)
+    batch = (image.detach().to("cpu", torch.float32).clamp(0, 1) * 255.0 + 0.5).to(torch.uint8).numpy()
+    arrays = []
+    for item in batch:
+        if item.shape[2] == 3:
+            item = np.dstack([item, np.full(item.shape[:2], 255, np.uint8)])
+        arrays.append(np.ascontiguousarray(item[:, :, :4]))
+    return arrays
 
 
 def rgba_arrays_to_image_and_mask(arrays: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
-    """IMAGE (RGB, float) and MASK (1 - alpha) batches from same-sized RGBA arrays."""
-    stack = np.stack(arrays).astype(np.float32) / 255.0
-    image = torch.from_numpy(stack[..., :3].copy())
-    mask = torch.from_numpy(1.0 - stack[..., 3].copy())
-    return image, mask
+    """uint8 RGBA arrays (same size) -> IMAGE [B, H, W, 4] and MASK [B, H, W] = 1 - alpha."""
+    stacked = torch.from_numpy(np.stack(arrays).astype(np.float32) / 255.0)
+    return stacked, 1.0 - stacked[..., 3]
