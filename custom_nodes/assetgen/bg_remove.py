@@ -29,6 +29,7 @@ from assetgen.imaging.alpha import (
 from assetgen.imaging.trim import trim_to_alpha
 from assetgen.models import Asset, AssetVersion, BgRemoveInput, BgRemoveRecord, Job, Size, Variant
 from assetgen.models.asset import VariantProcessing
+from assetgen.review import asset_lock
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore, parse_model
 
@@ -58,7 +59,9 @@ def is_approved(version: AssetVersion, variant: Variant) -> bool:
     )
 
 
-def _parse_original_path(stored: str, project_id: str) -> tuple[str, str]:
+def _parse_original_path(stored: str, project_id: str) -> tuple[str, str | None]:
+    """(assetId, variantId) of a stored original path; ``.../original/...`` (the seed's chaining example,
+    ``$output.originalsDir/...``) means every variant of the asset's newest version (variantId None)."""
     parts = PurePosixPath(stored).parts
     # projects/<p>/files/images/<assetId>/original/<variantId>.<ext>
     if (
@@ -71,6 +74,8 @@ def _parse_original_path(stored: str, project_id: str) -> tuple[str, str]:
         raise InvalidInput(
             f"originalPath {stored!r} is not projects/{project_id}/files/images/<assetId>/original/<variantId>.png"
         )
+    if parts[6] == "...":
+        return parts[4], None
     return parts[4], PurePosixPath(parts[6]).stem
 
 
@@ -163,11 +168,18 @@ def run_bg_remove(
                 f"originalPath {request.original_path!r} is not an image of asset {asset_id!r}"
             )
         asset_id = path_asset
-        if not request.variant_ids and request.variant_id is None:
+        if not request.variant_ids and request.variant_id is None and path_variant is not None:
             request = request.model_copy(update={"variant_id": path_variant})
     if asset_id is None:
         raise InvalidInput("a bg_remove job needs assetId (with variantIds/variantId) or an originalPath")
     asset: Asset = store.read(project_id, "assets", asset_id)
+    if request.original_path is not None and path_variant is None and not request.variant_ids:
+        newest = next((v for v in reversed(asset.versions) if request.version_id in (None, v.id)), None)
+        if newest is None or not newest.variants:
+            raise NotFound(f"asset {asset_id!r} has no variants under {request.original_path!r}")
+        request = request.model_copy(
+            update={"version_id": newest.id, "variant_ids": [v.id for v in newest.variants]}
+        )
     selected = select_variants(asset, request)
     if request.alpha_path is not None:
         if len(selected) != 1:
@@ -204,20 +216,21 @@ def run_bg_remove(
         path = store.image_path(project_id, asset_id, "alpha", result.variant_id)
         alpha_paths[result.variant_id] = store.write_file(path, result.png)
 
-    # Re-read the asset right before writing, so review changes made meanwhile are kept.
-    latest: Asset = store.read(project_id, "assets", asset_id)
-    records = {(r.version_id, r.variant_id): r.record for r in results}
-    for version in latest.versions:
-        for variant in version.variants:
-            record = records.get((version.id, variant.id))
-            if record is None:
-                continue
-            variant.alpha_path = alpha_paths[variant.id]
-            processing = variant.processing or VariantProcessing()
-            processing.bg_remove = record
-            variant.processing = processing
-    latest.updated_at = processed_at
-    store.write(project_id, "assets", latest)
+    # Re-read the asset under its lock right before writing, so review changes made meanwhile are kept.
+    with asset_lock(store, project_id, asset_id):
+        latest: Asset = store.read(project_id, "assets", asset_id)
+        records = {(r.version_id, r.variant_id): r.record for r in results}
+        for version in latest.versions:
+            for variant in version.variants:
+                record = records.get((version.id, variant.id))
+                if record is None:
+                    continue
+                variant.alpha_path = alpha_paths[variant.id]
+                processing = variant.processing or VariantProcessing()
+                processing.bg_remove = record
+                variant.processing = processing
+        latest.updated_at = processed_at
+        store.write(project_id, "assets", latest)
 
     params = {
         "method": request.method,

@@ -101,11 +101,6 @@ def ingest_variants(
         )
 
     now = now_iso()
-    asset = (
-        store.read(project, "assets", asset_id)
-        if store.exists(project, "assets", asset_id)
-        else Asset(id=asset_id, project_id=project, spec_id=plan.spec_id, created_at=now, versions=[])
-    )
     version = AssetVersion(
         id=version_id,
         created_at=now,
@@ -113,10 +108,15 @@ def ingest_variants(
         variants=records,
         generation=version_generation_record(plan, job_id=job_id, prompt_ids=prompt_ids, backend=backend),
     )
-    versions = [v for v in asset.versions if v.id != version_id]
-    asset.versions = [*versions, version]
-    asset.updated_at = now
-    store.write(project, "assets", asset)
+    with store.lock(project, "assets", asset_id):  # the gallery may be editing the same record
+        asset = (
+            store.read(project, "assets", asset_id)
+            if store.exists(project, "assets", asset_id)
+            else Asset(id=asset_id, project_id=project, spec_id=plan.spec_id, created_at=now, versions=[])
+        )
+        asset.versions = [*(v for v in asset.versions if v.id != version_id), version]
+        asset.updated_at = now
+        store.write(project, "assets", asset)
     first = records[0]
     return {
         "assetId": asset_id,

@@ -9,9 +9,7 @@ re-read under a lock right before each change).
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, Literal
 
 from assetgen.clock import now_iso
@@ -29,18 +27,9 @@ DECISION_STATUS = {
 MAX_NOTE_CHARS = 2000
 
 
-@contextmanager
-def asset_lock(store: ProjectStore, project_id: str, asset_id: str) -> Iterator[None]:
-    """An exclusive lock for read-modify-write of one asset record (across processes)."""
-    path = store.record_path(project_id, "assets", asset_id)
-    lock_path = path.with_name(f".{path.name}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def asset_lock(store: ProjectStore, project_id: str, asset_id: str):
+    """The exclusive lock for read-modify-write of one asset record (across processes)."""
+    return store.lock(project_id, "assets", asset_id)
 
 
 def find_variant(asset: Asset, variant_id: str) -> tuple[AssetVersion, Variant]:

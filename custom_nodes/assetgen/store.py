@@ -12,10 +12,12 @@ names the file and the field.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -189,6 +191,21 @@ class ProjectStore:
         if not path.is_relative_to(self.root):
             raise InvalidInput(f"stored path {stored!r} leaves the data root")
         return path
+
+    @contextmanager
+    def lock(self, project_id: str, kind: str, name: str) -> Iterator[None]:
+        """An exclusive cross-process lock (flock) for read-modify-write of ``kind``/``name`` in a project.
+
+        Lock files live under ``<root>/runtime/locks/<projectId>/<kind>/``, outside the project folder."""
+        validate_id(project_id, what="project id")
+        path = self.root / "runtime" / "locks" / project_id / validate_id(kind) / f"{validate_id(name)}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- projects ---------------------------------------------------------------------------
     def list_projects(self) -> list[str]:

@@ -23,6 +23,9 @@ pytestmark = pytest.mark.comfy
 
 NODE_SCRIPT = r"""
 import asyncio, json, sys
+args, sys.argv = sys.argv[1:], [sys.argv[0], "--cpu"]  # the node pack imports comfy modules: parse --cpu first
+import comfy.options
+comfy.options.enable_args_parsing()
 import numpy as np, torch
 from PIL import Image
 import assetgen
@@ -30,11 +33,11 @@ from comfy_api.latest import io
 nodes = asyncio.run(asyncio.run(assetgen.comfy_entrypoint()).get_node_list())
 node = next(n for n in nodes if n.define_schema().node_id == "AssetGenRemoveBackground")
 schema = node.define_schema()
-rgba = np.asarray(Image.open(sys.argv[1]).convert("RGBA"))
+rgba = np.asarray(Image.open(args[0]).convert("RGBA"))
 image = torch.from_numpy(np.stack([rgba[:, :, :3], rgba[:, :, :3]]).astype(np.float32) / 255.0)
 out = node.execute(image, "colorkey", 24.0, 0.0, 0, True, 0, "")
 picture, mask = out.result
-np.save(sys.argv[2], (picture.numpy() * 255.0 + 0.5).astype(np.uint8))
+np.save(args[1], (picture.numpy() * 255.0 + 0.5).astype(np.uint8))
 print(json.dumps({
     "picture": list(picture.shape), "mask": list(mask.shape),
     "maskIsInverseAlpha": bool(torch.allclose(mask, 1.0 - picture[..., 3])),
