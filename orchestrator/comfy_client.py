@@ -78,6 +78,11 @@ class ComfyClient:
             raise BackendUnavailable(f"ComfyUI at {self.base_url} answered {status} to /system_stats")
         return data
 
+    async def queue_remaining(self) -> int:
+        """How many prompts the server has queued or running (``GET /prompt``)."""
+        _, data = await self._json("GET", "/prompt", timeout=aiohttp.ClientTimeout(total=3))
+        return int(((data or {}).get("exec_info") or {}).get("queue_remaining", 0))
+
     async def object_info(self) -> dict[str, Any]:
         return (await self._json("GET", "/object_info"))[1]
 

@@ -9,6 +9,7 @@ runtime.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -220,6 +221,15 @@ def start(settings: Settings, *, port: int | None = None, timeout_s: float = 180
     Returns the existing state when it already runs. Raises BackendUnavailable, naming the log,
     when it does not answer within ``timeout_s``.
     """
+    folder = run_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Several workers may ask at once: one starts it, the others find it running.
+    with open(folder / "start.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start_locked(settings, port=port, timeout_s=timeout_s)
+
+
+def _start_locked(settings: Settings, *, port: int | None, timeout_s: float) -> ComfyState:
     existing = read_state(settings)
     if existing is not None and _is_our_process(existing):
         if port is not None and port != existing.port:

@@ -100,6 +100,11 @@ def list_jobs(store: ProjectStore, project_id: str, *, status: str | None = None
 
 def request_cancel(store: ProjectStore, project_id: str, job_id: str) -> Job:
     """Cancel a queued job now; ask the worker running a job to stop it (it interrupts ComfyUI)."""
+    with store.lock(project_id, "jobs", "queue"):  # workers change job files under the same lock
+        return _request_cancel(store, project_id, job_id)
+
+
+def _request_cancel(store: ProjectStore, project_id: str, job_id: str) -> Job:
     job: Job = store.read(project_id, "jobs", job_id)
     if job.status in TERMINAL_STATUSES:
         raise Conflict(f"job {job_id!r} is {job.status} already; only queued or running jobs can be canceled")
@@ -115,6 +120,11 @@ def request_cancel(store: ProjectStore, project_id: str, job_id: str) -> Job:
 
 def requeue_for_retry(store: ProjectStore, project_id: str, job_id: str) -> Job:
     """Queue a failed or canceled job again (a fresh set of attempts); other states are a Conflict."""
+    with store.lock(project_id, "jobs", "queue"):
+        return _requeue(store, project_id, job_id)
+
+
+def _requeue(store: ProjectStore, project_id: str, job_id: str) -> Job:
     job: Job = store.read(project_id, "jobs", job_id)
     if job.status not in ("failed", "canceled"):
         raise Conflict(f"job {job_id!r} is {job.status}; only failed or canceled jobs can be retried")

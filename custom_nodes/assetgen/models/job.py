@@ -71,6 +71,10 @@ class Job(Record):
     started_at: str | None = None
     finished_at: str | None = None
     cancel_requested: bool = Field(default=False, description="assetgen: the worker running it should stop.")
+    plan: dict[str, Any] | None = Field(
+        default=None,
+        description="assetgen: the generation plan frozen before the first prompt (generate jobs).",
+    )
 
 
 class GenerateInput(Contract):

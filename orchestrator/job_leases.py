@@ -1,0 +1,136 @@
+"""Per-project job slots shared by every worker process on the host, held as renewable leases.
+
+A project has ``concurrency`` slots (``ASSETGEN_WORKER_PROJECT_CONCURRENCY``, default 1). Claiming a job
+takes a free slot and marks the job running with a lease (worker id, slot, expiry); the worker renews it
+by heartbeat; a lease that is not renewed within ``lock_ttl_ms`` (``ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS``,
+default 30000) expires, and another worker may take the job over and run it again. Every claim, renewal
+and release happens inside the project's job lock (an flock), so the slot table
+``data/runtime/worker-locks/<projectId>.json`` (the origin's path) and the job files always agree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assetgen.clock import now_iso
+from assetgen.errors import InvalidInput
+from assetgen.jobs import ms_from_iso
+from assetgen.models import Job
+from assetgen.models.job import Lease
+from assetgen.store import ProjectStore, read_json, write_json_atomic
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class LeaseConfig:
+    """How many jobs of one project may run at once (all workers together), and the lease length."""
+
+    concurrency: int = 1
+    lock_ttl_ms: int = 30000
+
+
+def slots_path(store: ProjectStore, project_id: str) -> Path:
+    return store.root / "runtime" / "worker-locks" / f"{store.project_dir(project_id).name}.json"
+
+
+def _read_slots(path: Path) -> dict[str, dict]:
+    if not path.is_file():
+        return {}
+    try:
+        data = read_json(path)
+    except InvalidInput:
+        return {}  # a damaged table is rebuilt from the job files' leases
+    return data.get("slots", {}) if isinstance(data, dict) else {}
+
+
+def _is_due(job: Job, now: int) -> bool:
+    return job.next_retry_at is None or ms_from_iso(job.next_retry_at) <= now
+
+
+def _claimable(job: Job, now: int) -> bool:
+    if job.status == "queued":
+        return _is_due(job, now)
+    # A running job whose lease expired: its worker died (or hung); take it over.
+    return job.status == "running" and (job.lease is None or job.lease.expires_at_ms <= now)
+
+
+def claim_next_job(
+    store: ProjectStore,
+    project_id: str,
+    worker_id: str,
+    config: LeaseConfig,
+    *,
+    read_jobs: Callable[[ProjectStore, str], list[Job]],
+) -> Job | None:
+    """Take a free slot of ``project_id`` and the oldest claimable job, marking it running; None if none."""
+    with store.lock(project_id, "jobs", "queue"):
+        now = now_ms()
+        path = slots_path(store, project_id)
+        slots = {
+            k: v
+            for k, v in _read_slots(path).items()
+            if v.get("expiresAtMs", 0) > now and int(k) < config.concurrency
+        }
+        if len(slots) >= config.concurrency:
+            return None
+        busy_jobs = {v.get("jobId") for v in slots.values()}
+        for job in read_jobs(store, project_id):
+            if job.id in busy_jobs or not _claimable(job, now):
+                continue
+            slot = next(i for i in range(config.concurrency) if str(i) not in slots)
+            if job.status == "running":
+                job.progress = None  # taken over: the previous run's progress is stale
+            job.status = "running"
+            job.attempt += 1
+            job.lease = Lease(worker_id=worker_id, slot=slot, expires_at_ms=now + config.lock_ttl_ms)
+            job.started_at = job.started_at or now_iso()
+            job.next_retry_at = None
+            job.updated_at = now_iso()
+            store.write(project_id, "jobs", job)
+            slots[str(slot)] = {
+                "workerId": worker_id,
+                "jobId": job.id,
+                "expiresAtMs": now + config.lock_ttl_ms,
+            }
+            write_json_atomic(path, {"projectId": project_id, "slots": slots})
+            return job
+        return None
+
+
+def update_owned_job(
+    store: ProjectStore,
+    project_id: str,
+    job_id: str,
+    worker_id: str,
+    config: LeaseConfig,
+    change: Callable[[Job], None] | None = None,
+    *,
+    release: bool = False,
+) -> Job | None:
+    """Renew (and optionally change, or release) a job this worker holds. None when the lease was lost."""
+    with store.lock(project_id, "jobs", "queue"):
+        job: Job = store.read(project_id, "jobs", job_id)
+        if job.lease is None or job.lease.worker_id != worker_id or job.status != "running":
+            return None
+        now = now_ms()
+        path = slots_path(store, project_id)
+        slots = _read_slots(path)
+        slot = str(job.lease.slot)
+        if change is not None:
+            change(job)
+        if release or job.status != "running":
+            job.lease = None
+            slots.pop(slot, None)
+        else:
+            job.lease = job.lease.model_copy(update={"expires_at_ms": now + config.lock_ttl_ms})
+            slots[slot] = {"workerId": worker_id, "jobId": job_id, "expiresAtMs": now + config.lock_ttl_ms}
+        job.updated_at = now_iso()
+        store.write(project_id, "jobs", job)
+        write_json_atomic(path, {"projectId": project_id, "slots": slots})
+        return job

@@ -1,0 +1,405 @@
+"""The job worker: picks queued jobs from the job files and runs them, several processes side by side.
+
+Job files are watched with watchdog (any change wakes the loop) and rescanned every ``rescan_s`` as the
+safety net. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
+lease is renewed by a heartbeat while it runs, which also notices cancel requests. Succeeded jobs enqueue
+their ``nextJobs``; failed attempts are retried with backoff per ``policies.retryPolicy``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from assetgen.clock import now_iso
+from assetgen.errors import AssetgenError, BackendUnavailable, NotFound
+from assetgen.ids import new_ulid
+from assetgen.jobs import enqueue_children, list_jobs, record_failure
+from assetgen.models import Job
+from assetgen.models.job import Progress
+from assetgen.settings import Settings
+from assetgen.store import ProjectStore
+from orchestrator import comfy_process
+from orchestrator.comfy_client import ComfyClient
+from orchestrator.comfy_pool import ComfyPool
+from orchestrator.job_handlers import JobContext, get_handler
+from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
+
+log = logging.getLogger(__name__)
+
+
+def lease_config_from_env(env: dict[str, str] | os._Environ[str] | None = None) -> LeaseConfig:
+    """``ASSETGEN_WORKER_PROJECT_CONCURRENCY`` (default 1) and ``ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS`` (30000)."""
+    env = os.environ if env is None else env
+    try:
+        concurrency = int(env.get("ASSETGEN_WORKER_PROJECT_CONCURRENCY", "1"))
+        ttl = int(env.get("ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS", "30000"))
+    except ValueError as exc:
+        raise AssetgenError(f"worker settings must be integers: {exc}") from exc
+    if concurrency < 1 or ttl < 1000:
+        raise AssetgenError("ASSETGEN_WORKER_PROJECT_CONCURRENCY must be >= 1 and ..._LOCK_TTL_MS >= 1000")
+    return LeaseConfig(concurrency=concurrency, lock_ttl_ms=ttl)
+
+
+def error_class_of(exc: BaseException) -> str:
+    """retryable | non_retryable | timeout | upstream_unavailable, for the retry policy."""
+    if isinstance(exc, BackendUnavailable):
+        return "upstream_unavailable"
+    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
+        return "timeout"
+    if isinstance(exc, AssetgenError):
+        return "non_retryable"
+    return "retryable"
+
+
+class Worker:
+    """Runs jobs of every project under the data root until ``stop`` is set (or, with ``once``, the queue is empty)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        worker_id: str | None = None,
+        lease: LeaseConfig | None = None,
+        rescan_s: float = 1.0,
+        progress_interval_s: float = 0.5,
+    ) -> None:
+        self.settings = settings
+        self.store = ProjectStore(settings.data_dir)
+        self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{new_ulid()[-6:]}"
+        self.lease = lease or lease_config_from_env()
+        self.rescan_s = rescan_s
+        self.progress_interval_s = progress_interval_s
+        self._wake = asyncio.Event()
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._pool: ComfyPool | None = None
+        self._session: aiohttp.ClientSession | None = None
+
+    # -- the loop ---------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
+        """Claim and run jobs until ``stop``; with ``once``, return when no job is queued or running."""
+        observer = self._watch_job_files()
+        try:
+            while not stop.is_set():
+                claimed = await self._claim_all()
+                if (
+                    once
+                    and not claimed
+                    and not self._running
+                    and not await asyncio.to_thread(self._has_pending_work)
+                ):
+                    break
+                self._wake.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    stop_wait = asyncio.create_task(stop.wait())
+                    wake_wait = asyncio.create_task(self._wake.wait())
+                    done_waits = (
+                        [asyncio.create_task(asyncio.wait(list(self._running.values())))]
+                        if self._running
+                        else []
+                    )
+                    await asyncio.wait(
+                        [stop_wait, wake_wait, *done_waits],
+                        timeout=self.rescan_s,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    for task in (stop_wait, wake_wait, *done_waits):
+                        task.cancel()
+        finally:
+            for task in self._running.values():
+                task.cancel()
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+            if observer is not None:
+                observer.stop()
+            await self._close_backends()
+
+    def _has_pending_work(self) -> bool:
+        for project_id in self.store.list_projects():
+            if any(j.status in ("queued", "running") for j in list_jobs(self.store, project_id)):
+                return True
+        return False
+
+    async def _claim_all(self) -> int:
+        claimed = 0
+        for project_id in await asyncio.to_thread(self.store.list_projects):
+            while True:
+                job = await asyncio.to_thread(
+                    claim_next_job,
+                    self.store,
+                    project_id,
+                    self.worker_id,
+                    self.lease,
+                    read_jobs=_read_jobs_marking_corrupt,
+                )
+                if job is None:
+                    break
+                claimed += 1
+                log.info(
+                    "worker=%s claimed job=%s project=%s type=%s attempt=%s",
+                    self.worker_id,
+                    job.id,
+                    project_id,
+                    job.type,
+                    job.attempt,
+                )
+                self._running[job.id] = asyncio.create_task(self._run_job(job))
+                self._running[job.id].add_done_callback(lambda _t, jid=job.id: self._running.pop(jid, None))
+        return claimed
+
+    def _watch_job_files(self) -> Any:
+        """watchdog observer waking the loop on any change under projects/ (None if it cannot start)."""
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:
+            return None
+        loop = asyncio.get_running_loop()
+        wake = self._wake
+
+        class Wake(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                if "/jobs/" in str(getattr(event, "src_path", "")):
+                    loop.call_soon_threadsafe(wake.set)
+
+        root = self.store.projects_dir()
+        root.mkdir(parents=True, exist_ok=True)
+        observer = Observer()
+        observer.schedule(Wake(), str(root), recursive=True)
+        observer.daemon = True
+        try:
+            observer.start()
+        except OSError as exc:  # e.g. inotify limits: the periodic rescan still works
+            log.warning("file watching unavailable (%s); rescanning every %.1f s", exc, self.rescan_s)
+            return None
+        return observer
+
+    # -- one job ----------------------------------------------------------------------------
+    async def _run_job(self, job: Job) -> None:
+        project_id = job.project_id
+        started = time.monotonic()
+        handler_task: asyncio.Task[dict[str, Any]] | None = None
+        lost = asyncio.Event()
+        canceled = asyncio.Event()
+        last_progress = {"at": 0.0}
+
+        async def update(change: Callable[[Job], None] | None = None, *, release: bool = False) -> Job | None:
+            return await asyncio.to_thread(
+                update_owned_job,
+                self.store,
+                project_id,
+                job.id,
+                self.worker_id,
+                self.lease,
+                change,
+                release=release,
+            )
+
+        async def report_progress(value: float, maximum: float, message: str) -> None:
+            now = time.monotonic()
+            if now - last_progress["at"] < self.progress_interval_s and value < maximum:
+                return
+            last_progress["at"] = now
+            percent = 0.0 if maximum <= 0 else min(100.0, 100.0 * value / maximum)
+            progress = Progress(value=value, max=maximum, percent=round(percent, 1), message=message)
+            if await update(lambda j: setattr(j, "progress", progress)) is None:
+                lost.set()
+
+        async def save_plan(plan: dict[str, Any]) -> None:
+            if await update(lambda j: setattr(j, "plan", plan)) is None:
+                lost.set()
+
+        async def heartbeat() -> None:
+            while True:
+                await asyncio.sleep(self.lease.lock_ttl_ms / 3000)
+                current = await update()
+                if current is None:
+                    lost.set()
+                    return
+                if current.cancel_requested:
+                    canceled.set()
+                    return
+
+        context = JobContext(
+            store=self.store,
+            job=job,
+            settings=self.settings,
+            run_on_comfy=self._run_on_comfy,
+            report_progress=report_progress,
+            save_plan=save_plan,
+        )
+        beat = asyncio.create_task(heartbeat())
+        try:
+            handler_task = asyncio.create_task(get_handler(job.type)(context))
+            stop_waits = [asyncio.create_task(lost.wait()), asyncio.create_task(canceled.wait())]
+            await asyncio.wait([handler_task, *stop_waits], return_when=asyncio.FIRST_COMPLETED)
+            for waiter in stop_waits:
+                waiter.cancel()
+            if not handler_task.done():
+                handler_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await handler_task
+                await self._interrupt_comfy()
+                if canceled.is_set():
+                    await self._finish(job, update, status="canceled", error="canceled while running")
+                else:
+                    log.warning(
+                        "worker=%s lost the lease of job=%s; another worker runs it", self.worker_id, job.id
+                    )
+                return
+            output = handler_task.result()
+            await self._succeed(job, output, update)
+        except asyncio.CancelledError:
+            if handler_task is not None and not handler_task.done():
+                handler_task.cancel()
+            raise
+        except Exception as exc:
+            if not isinstance(exc, AssetgenError):
+                log.exception("job=%s project=%s failed with an unexpected error", job.id, project_id)
+            await self._fail(job, exc, update, duration_ms=int((time.monotonic() - started) * 1000))
+        finally:
+            beat.cancel()
+
+    async def _succeed(
+        self, job: Job, output: dict[str, Any], update: Callable[..., Awaitable[Job | None]]
+    ) -> None:
+        # Children first (their ids derive from this job's, so a re-run creates nothing twice), then the
+        # parent's success and child ids in one write: whoever sees it succeeded sees its whole chain.
+        try:
+            children = await asyncio.to_thread(
+                enqueue_children, self.store, job.model_copy(update={"output": output})
+            )
+        except AssetgenError as exc:
+            reason = str(exc)
+            await update(lambda j: self._chaining_failed(j, output, reason), release=True)
+            log.warning("job=%s chaining failed: %s", job.id, reason)
+            return
+
+        def done(j: Job) -> None:
+            j.status, j.output, j.error, j.error_class, j.finished_at = (
+                "succeeded",
+                output,
+                None,
+                None,
+                now_iso(),
+            )
+            j.child_job_ids = children
+            if j.progress is not None:
+                j.progress = j.progress.model_copy(update={"value": j.progress.max, "percent": 100.0})
+
+        if await update(done, release=True) is not None:
+            log.info("job=%s project=%s succeeded children=%s", job.id, job.project_id, children)
+
+    @staticmethod
+    def _chaining_failed(job: Job, output: dict[str, Any], exc: Exception) -> None:
+        job.status, job.output, job.error_class, job.finished_at = (
+            "failed",
+            output,
+            "non_retryable",
+            now_iso(),
+        )
+        job.error = f"chaining nextJobs failed: {exc}"
+
+    async def _fail(
+        self, job: Job, exc: Exception, update: Callable[..., Awaitable[Job | None]], *, duration_ms: int
+    ) -> None:
+        policy = (await asyncio.to_thread(self.store.read_project, job.project_id)).policies.retry_policy
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        error_class = error_class_of(exc)
+        await update(
+            lambda j: record_failure(
+                j,
+                error=message,
+                error_class=error_class,
+                duration_ms=duration_ms,
+                policy=policy,
+                now_ms=now_ms(),
+            ),
+            release=True,
+        )
+        log.warning(
+            "job=%s project=%s attempt=%s failed (%s): %s",
+            job.id,
+            job.project_id,
+            job.attempt,
+            error_class,
+            message,
+        )
+
+    async def _finish(
+        self, job: Job, update: Callable[..., Awaitable[Job | None]], *, status: str, error: str
+    ) -> None:
+        def change(j: Job) -> None:
+            j.status, j.error, j.finished_at, j.cancel_requested = status, error, now_iso(), False
+
+        await update(change, release=True)
+
+    # -- ComfyUI ----------------------------------------------------------------------------
+    async def _run_on_comfy(self, work: Callable[[ComfyClient], Awaitable[Any]]) -> Any:
+        pool = await self._backends()
+        return await pool.run(work)
+
+    async def _backends(self) -> ComfyPool:
+        if self._pool is None:
+            urls = list(self.settings.comfyui_urls)
+            if not urls:
+                # The managed ComfyUI is shared by every worker of this data root and left running.
+                state = await asyncio.to_thread(comfy_process.start, self.settings)
+                urls = [state.url]
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=10))
+            self._pool = ComfyPool(urls, self._session)
+        return self._pool
+
+    async def _interrupt_comfy(self) -> None:
+        if self._pool is None:
+            return
+        for client in self._pool.clients:
+            with contextlib.suppress(AssetgenError):
+                await client.interrupt()
+
+    async def _close_backends(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        self._pool, self._session = None, None
+
+
+def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job]:
+    """The project's jobs, oldest first; a job file that cannot be read is replaced by a failed job
+    carrying the parse error (its original bytes are kept beside it), so it is neither retried forever
+    nor blocking the others. Called under the project's job lock."""
+    jobs = []
+    for job_id in store.list_ids(project_id, "jobs"):
+        try:
+            jobs.append(store.read(project_id, "jobs", job_id))
+        except NotFound:
+            continue
+        except AssetgenError as exc:
+            path = store.record_path(project_id, "jobs", job_id)
+            keep = Path(f"{path}.corrupt")
+            if not keep.exists():
+                keep.write_bytes(path.read_bytes())
+            now = now_iso()
+            failed = Job(
+                id=job_id,
+                project_id=project_id,
+                type="unknown",
+                status="failed",
+                created_at=now,
+                updated_at=now,
+                finished_at=now,
+                error=f"unreadable job file: {exc}",
+                error_class="non_retryable",
+            )
+            store.write(project_id, "jobs", failed)
+            log.warning("project=%s job=%s unreadable, marked failed: %s", project_id, job_id, exc)
+    return sorted(
+        (j for j in jobs if j.status in ("queued", "running")), key=lambda j: (j.created_at or "", j.id)
+    )
