@@ -201,13 +201,13 @@ def render_children(job: Job) -> list[tuple[str, str, dict[str, Any]]]:
     parent_input = {k: v for k, v in job.input.items() if k != "nextJobs"}
     for index, raw in enumerate(job.input.get("nextJobs") or []):
         child = NextJob.model_validate(raw)
+        # A grandchild's placeholders refer to the child's own output: its nextJobs stay as written.
+        own = {k: v for k, v in child.input.items() if k != "nextJobs"}
         data = substitute(
-            child.input,
-            project_id=job.project_id,
-            job_id=job.id,
-            job_input=parent_input,
-            job_output=job.output,
+            own, project_id=job.project_id, job_id=job.id, job_input=parent_input, job_output=job.output
         )
+        if "nextJobs" in child.input:
+            data["nextJobs"] = child.input["nextJobs"]
         child_id = f"{job.id[:120]}-n{index + 1}"
         children.append((child_id, child.type, data))
     return children

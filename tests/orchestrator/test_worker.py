@@ -1,0 +1,153 @@
+"""The worker without ComfyUI: chains of bg_remove -> atlas_pack -> export, throttling across processes,
+corrupt job files, retries, cancel of queued jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assetgen.jobs import create_job, list_jobs
+from assetgen.models import Job
+from assetgen.settings import Settings
+from assetgen.store import ProjectStore
+from orchestrator.job_leases import LeaseConfig
+from orchestrator.worker import Worker, lease_config_from_env
+from tests.conftest import DEMO_PROJECT
+from tests.orchestrator.worker_helpers import add_sprite_asset, max_overlap
+
+
+def run_worker_once(store: ProjectStore, **kwargs) -> None:
+    settings = Settings.from_env(data_dir=store.root)
+    asyncio.run(
+        Worker(settings, lease=LeaseConfig(**kwargs) if kwargs else None, rescan_s=0.2).run(
+            asyncio.Event(), once=True
+        )
+    )
+
+
+def test_bg_remove_then_pack_then_export_chain(demo_store: ProjectStore) -> None:
+    add_sprite_asset(demo_store, "demo", "slime", variants=3)
+    job = create_job(
+        demo_store,
+        "demo",
+        "bg_remove",
+        {
+            "assetId": "slime",
+            "nextJobs": [
+                {
+                    "type": "atlas_pack",
+                    "input": {
+                        "atlasId": "slime_sheet",
+                        "padding": 1,
+                        "frames": [
+                            {"assetId": "$output.assetId", "variantId": v}
+                            for v in ("slime-v1", "slime-v2", "slime-v3")
+                        ],
+                        "nextJobs": [
+                            {
+                                "type": "export",
+                                "input": {"profileId": "godot", "atlasIds": ["$output.atlasId"]},
+                            }
+                        ],
+                    },
+                }
+            ],
+        },
+    )
+    run_worker_once(demo_store)
+    jobs = {j.type: j for j in list_jobs(demo_store, "demo")}
+    assert {j.status for j in jobs.values()} == {"succeeded"}, {t: j.error for t, j in jobs.items()}
+    assert (
+        jobs["atlas_pack"].parent_job_id == job.id and jobs["export"].parent_job_id == jobs["atlas_pack"].id
+    )
+    assert len(jobs["bg_remove"].output["alphaPaths"]) == 3
+    assert demo_store.read("demo", "atlases", "slime_sheet").frames
+    export_dir = demo_store.root / jobs["export"].output["exportPath"]
+    assert (export_dir / "manifest.json").is_file()
+
+
+def test_unknown_placeholder_fails_the_parents_chaining(demo_store: ProjectStore) -> None:
+    add_sprite_asset(demo_store, "demo", "slime")
+    create_job(
+        demo_store,
+        "demo",
+        "bg_remove",
+        {"assetId": "slime", "nextJobs": [{"type": "export", "input": {"profileId": "$output.nope"}}]},
+    )
+    run_worker_once(demo_store)
+    (job,) = list_jobs(demo_store, "demo")
+    assert job.status == "failed" and "chaining nextJobs failed" in job.error and "nope" in job.error
+    assert job.output["alphaPaths"], "the parent's own work is kept"
+
+
+def test_bad_input_fails_without_retry_and_unavailable_types_say_so(demo_store: ProjectStore) -> None:
+    create_job(demo_store, "demo", "bg_remove", {"assetId": "no_such_asset"})
+    create_job(demo_store, "demo", "autopilot", {})
+    run_worker_once(demo_store)
+    by_type = {j.type: j for j in list_jobs(demo_store, "demo")}
+    assert by_type["bg_remove"].status == "failed" and by_type["bg_remove"].attempt == 1
+    assert (
+        by_type["bg_remove"].error_class == "non_retryable" and "no_such_asset" in by_type["bg_remove"].error
+    )
+    assert "not available yet" in by_type["autopilot"].error
+
+
+def test_a_corrupt_job_file_fails_alone(demo_store: ProjectStore) -> None:
+    add_sprite_asset(demo_store, "demo", "slime")
+    good = create_job(demo_store, "demo", "bg_remove", {"assetId": "slime"})
+    bad_path = demo_store.record_path("demo", "jobs", "broken1")
+    bad_path.write_text('{"id": "broken1", "status": ')
+    run_worker_once(demo_store)
+    assert demo_store.read("demo", "jobs", good.id).status == "succeeded"
+    broken: Job = demo_store.read("demo", "jobs", "broken1")
+    assert broken.status == "failed" and "invalid JSON" in broken.error
+    assert Path(f"{bad_path}.corrupt").read_text().startswith('{"id": "broken1"')
+
+
+def test_lease_settings_come_from_the_environment() -> None:
+    config = lease_config_from_env(
+        {"ASSETGEN_WORKER_PROJECT_CONCURRENCY": "3", "ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS": "5000"}
+    )
+    assert (config.concurrency, config.lock_ttl_ms) == (3, 5000)
+    assert lease_config_from_env({}) == LeaseConfig(concurrency=1, lock_ttl_ms=30000)
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_three_worker_processes_respect_the_per_project_limit(tmp_path: Path, concurrency: int) -> None:
+    """3 worker processes, 2 projects, 20 jobs each: never more than `concurrency` running per project,
+    every job ends exactly once."""
+    root = tmp_path / "data"
+    store = ProjectStore(root)
+    for project in ("alpha", "beta"):
+        shutil.copytree(DEMO_PROJECT, root / "projects" / project)
+        add_sprite_asset(store, project, "slime", variants=1)
+        for _ in range(20):
+            create_job(store, project, "bg_remove", {"assetId": "slime", "method": "colorkey"})
+    env = {
+        **os.environ,
+        "ASSETGEN_WORKER_PROJECT_CONCURRENCY": str(concurrency),
+        "ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS": "10000",
+    }
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(root), "worker", "--once"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(3)
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=240)
+        assert worker.returncode == 0, err.decode()[-2000:]
+    for project in ("alpha", "beta"):
+        jobs = list_jobs(store, project)
+        assert len(jobs) == 20 and all(j.status == "succeeded" and j.attempt == 1 for j in jobs)
+        assert max_overlap(jobs) <= concurrency
+        assert len({j.lease for j in jobs}) == 1 and jobs[0].lease is None, "every slot was released"
