@@ -23,7 +23,13 @@ from orchestrator.generation_runner import generate_variants
 
 pytestmark = pytest.mark.comfy
 
-ASSETGEN_NODES = {"AssetGenLoadSpec", "AssetGenApplyLoraStack", "AssetGenSaveVariants"}
+ASSETGEN_NODES = {
+    "AssetGenLoadSpec",
+    "AssetGenApplyLoraStack",
+    "AssetGenSaveVariants",
+    "AssetGenRemoveBackground",
+    "AssetGenPackSpritesheet",
+}
 
 
 def run(coro):

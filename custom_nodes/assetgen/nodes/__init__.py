@@ -6,6 +6,7 @@ from comfy_api.latest import ComfyExtension, io
 
 from assetgen.nodes.bg_remove import AssetGenRemoveBackground
 from assetgen.nodes.lora import AssetGenApplyLoraStack
+from assetgen.nodes.pack import AssetGenPackSpritesheet
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
 
@@ -14,6 +15,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenApplyLoraStack,
     AssetGenSaveVariants,
     AssetGenRemoveBackground,
+    AssetGenPackSpritesheet,
 ]
 
 
