@@ -1,0 +1,138 @@
+"""Benchmark: the same N generate requests sent straight to ComfyUI vs through assetgen, in one run.
+
+    .venv/bin/python tools/bench_orchestrator.py [--requests N]
+
+Direct: the txt2img template filled with a plan, submitted with ComfyClient, waited on via /history.
+assetgen: N generate job files -> `assetgen worker --once` (a separate process) -> ComfyUI -> /view ->
+ingest into the store. Both use the same managed ComfyUI (CPU) and distinct seeds (ComfyUI caches
+identical prompts). Reports wall time, the ratio, and the worker process's own CPU time and peak RSS.
+Writes its section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+from assetgen.generation import plan_generation
+from assetgen.jobs import create_job, list_jobs
+from assetgen.settings import REPO_DIR, Settings
+from assetgen.store import ProjectStore
+from assetgen.workflows import load_template, prompt_for_batch
+from orchestrator import comfy_process
+from orchestrator.comfy_client import ComfyClient
+
+SPEC = "potion_icon"
+SECTION = "bench_orchestrator"
+
+
+async def direct_run(url: str, store: ProjectStore, count: int, seed_base: int) -> float:
+    template = load_template("txt2img")
+    plans = [
+        plan_generation(store, "demo", SPEC, variants=1, overrides={"seed": seed_base + i})
+        for i in range(count)
+    ]
+    started = time.perf_counter()
+    async with aiohttp.ClientSession() as session:
+        client = ComfyClient(url, session)
+        ids = [
+            await client.submit(
+                prompt_for_batch(template, p, variant_indices=[0], variant_ids=[f"d{seed_base}x{i}"])
+            )
+            for i, p in enumerate(plans)
+        ]
+        for prompt_id in ids:
+            await client.wait(prompt_id)
+    return time.perf_counter() - started
+
+
+def assetgen_run(url: str, store: ProjectStore, count: int, seed_base: int) -> tuple[float, float, float]:
+    for i in range(count):
+        create_job(
+            store, "demo", "generate", {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base + i}}
+        )
+    env = {**os.environ, "COMFYUI_URL": url}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(store.root), "worker", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0 or any(j.status != "succeeded" for j in list_jobs(store, "demo")):
+        raise SystemExit("bench: a job failed; see `assetgen jobs list demo`")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def write_section(text: str) -> None:
+    path = REPO_DIR / "BENCHMARKS.md"
+    current = (
+        path.read_text() if path.is_file() else "# Benchmarks\n\nEach section is written by its script.\n"
+    )
+    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in current:
+        before, rest = current.split(start, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    path.write_text(current)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=6)
+    args = parser.parse_args()
+    n = args.requests
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "data"
+        shutil.copytree(REPO_DIR / "data" / "projects" / "demo", root / "projects" / "demo")
+        settings = Settings.from_env(data_dir=root)
+        store = ProjectStore(root)
+        state = comfy_process.start(settings)
+        try:
+            asyncio.run(direct_run(state.url, store, 1, 1))  # warm-up: model load
+            direct_a = asyncio.run(direct_run(state.url, store, n, 1000))
+            through, cpu_s, rss_mib = assetgen_run(state.url, store, n, 2000)
+            direct_b = asyncio.run(direct_run(state.url, store, n, 3000))
+        finally:
+            comfy_process.stop(settings)
+    direct = (direct_a + direct_b) / 2
+    ratio = through / direct
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text = f"""## Orchestrator overhead: generate requests direct to ComfyUI vs through assetgen
+
+Written by `tools/bench_orchestrator.py --requests {n}` on {platform.machine()}, {os.cpu_count()} cores, Python
+{platform.python_version()}, managed ComfyUI 0.3.75 on the CPU, demo checkpoint, spec `{SPEC}` (128x128, 8 steps,
+2 LoRAs), one variant per request, distinct seeds. Direct = submit the filled template and wait on /history
+(measured before and after, mean). assetgen = job files -> `assetgen worker --once` (separate process) ->
+ComfyUI -> /view -> ingest (PNG + WebP preview + asset record).
+
+| path | wall time for {n} requests | per request |
+|---|---|---|
+| direct to ComfyUI | {direct:.2f} s (runs: {direct_a:.2f} s, {direct_b:.2f} s) | {direct / n:.2f} s |
+| through assetgen | {through:.2f} s | {through / n:.2f} s |
+
+Overhead ratio assetgen / direct: **{ratio:.3f}** (target 1.05). The worker process used {cpu_s:.2f} s of CPU
+(including its start-up and imports) and peaked at {rss_mib:.0f} MiB RSS (this benchmark process: {self_rss:.0f} MiB).
+"""
+    print(text)
+    write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
