@@ -42,8 +42,8 @@ async def stream_events(request: web.Request, batches: AsyncIterator[list[JobEve
     await response.prepare(request)
     await response.write(f"retry: {RETRY_MS}\n\n".encode())
     event_id, last_write = 0, time.monotonic()
-    async with contextlib.aclosing(batches):
-        try:
+    try:
+        async with contextlib.aclosing(batches):
             async for batch in batches:
                 if is_disconnected(request):
                     break
@@ -54,7 +54,8 @@ async def stream_events(request: web.Request, batches: AsyncIterator[list[JobEve
                 if time.monotonic() - last_write >= KEEPALIVE_S:
                     await response.write(b": keep-alive\n\n")
                     last_write = time.monotonic()
-        except ConnectionResetError:
-            pass
-    log.debug("event stream closed path=%s events=%d", request.path, event_id)
+    except ConnectionResetError:
+        pass
+    finally:
+        log.debug("event stream closed path=%s events=%d", request.path, event_id)
     return response
