@@ -7,7 +7,7 @@ from aiohttp import web
 from assetgen.models import Project
 from assetgen.models.api import CreateProjectRequest, ProjectList
 from assetgen.projects import init_project
-from orchestrator.api.bodies import read_json_object
+from orchestrator.api.bodies import parse_body
 from orchestrator.api.keys import STORE
 from orchestrator.api.openapi import api
 
@@ -34,6 +34,6 @@ async def get_project(request: web.Request) -> web.Response:
 @api(request=CreateProjectRequest, response=Project, status=201)
 async def create_project(request: web.Request) -> web.Response:
     """Create a project from the demo template."""
-    body = await read_json_object(request)
-    project = init_project(request.app[STORE], body.get("id"), name=body.get("name"))
+    body = await parse_body(request, CreateProjectRequest)
+    project = init_project(request.app[STORE], body.id, name=body.name)
     return web.json_response(project.model_dump(mode="json"), status=201)

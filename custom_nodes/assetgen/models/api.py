@@ -43,7 +43,7 @@ class ProjectList(Contract):
 class CreateProjectRequest(Contract):
     """``POST /api/projects``: a new project from the demo template."""
 
-    id: str
+    id: str = Field(pattern=ID_REGEX)
     name: str | None = None
 
 
@@ -53,7 +53,7 @@ class JobRequest(Contract):
 
     type: str = Field(description="generate | bg_remove | atlas_pack | export | autopilot")
     input: dict[str, Any] = Field(default_factory=dict)
-    id: str | None = Field(default=None, description="Job id to use (default: a new ULID).")
+    id: str | None = Field(default=None, pattern=ID_REGEX, description="Job id to use (default: a new ULID).")
 
 
 class JobListQuery(Contract):
