@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel
 
+from assetgen.ids import ID_PATTERN
 from assetgen.models.api import ErrorBody
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,6 +70,13 @@ def _api_routes(app: web.Application) -> Iterable[tuple[str, str, Callable[..., 
         yield route.resource.canonical, route.method.lower(), route.handler
 
 
+def _path_schema(name: str) -> dict[str, Any]:
+    """Parameters named ``*_id`` carry the store's id rule; others are plain strings."""
+    if name.endswith("_id"):
+        return {"type": "string", "pattern": ID_PATTERN.pattern}
+    return {"type": "string"}
+
+
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
     required = set(schema.get("required", []))
@@ -113,7 +121,7 @@ def build_openapi(
             "tags": [handler.__module__.rsplit(".", 1)[-1].removesuffix("_routes")],
         }
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            {"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
             for name in _PATH_PARAM.findall(path)
         ]
         if meta.get("query") is not None:
