@@ -11,7 +11,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from aiohttp import web
 
@@ -34,7 +34,9 @@ def is_disconnected(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def stream_events(request: web.Request, batches: AsyncIterator[list[JobEvent]]) -> web.StreamResponse:
+async def stream_events(
+    request: web.Request, batches: AsyncGenerator[list[JobEvent], None]
+) -> web.StreamResponse:
     """Send ``batches`` as Server-Sent Events; returns when they end or the client disconnects."""
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
