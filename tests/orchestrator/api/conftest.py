@@ -46,10 +46,14 @@ async def client(aiohttp_client: Any, demo_store: ProjectStore) -> TestClient:
 
 
 def tree_state(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file and folder under ``root`` with its size and mtime: equal states mean nothing was written."""
+    """Every file and folder under ``root`` with its size and mtime: equal states mean nothing was written.
+
+    ``runtime/`` (lock files, worker heartbeats) is not project data and is left out.
+    """
     return {
         str(path.relative_to(root)): (path.stat().st_size if path.is_file() else -1, path.stat().st_mtime_ns)
         for path in sorted(root.rglob("*"))
+        if path.relative_to(root).parts[0] != "runtime"
     }
 
 
