@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assetgen.errors import Conflict, InvalidInput, NotFound
-from assetgen.ids import validate_file_name, validate_id
+from assetgen.ids import ID_PATTERN, validate_file_name, validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
 
 M = TypeVar("M", bound=BaseModel)
@@ -279,6 +279,29 @@ class ProjectStore:
                 except InvalidInput:
                     continue
         return sorted(ids)
+
+    def record_signatures(self, project_id: str, folder: str) -> dict[str, tuple[int, int, int]]:
+        """Record id -> (mtime_ns, size, inode) of each file in ``folder``: stat only, nothing is read.
+
+        Cheap enough to poll: an atomic write replaces the inode, so every change shows.
+        """
+        self.record_path(project_id, folder, "probe")  # validates project id and folder
+        base = self.project_dir(project_id) / folder
+        signatures: dict[str, tuple[int, int, int]] = {}
+        try:
+            entries = list(os.scandir(base))
+        except (FileNotFoundError, NotADirectoryError):
+            return signatures
+        for entry in entries:
+            stem, dot, suffix = entry.name.rpartition(".")
+            if suffix != "json" or not dot or entry.name.startswith(".") or not ID_PATTERN.fullmatch(stem):
+                continue
+            try:
+                info = entry.stat()
+            except FileNotFoundError:
+                continue
+            signatures[stem] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        return signatures
 
     def iter_records(self, project_id: str, folder: str) -> Iterator[Any]:
         for record_id in self.list_ids(project_id, folder):

@@ -8,6 +8,7 @@ Nothing lives at module level: state is in ``app[...]`` under typed ``AppKey``s.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import AsyncIterator
 
@@ -15,11 +16,17 @@ from aiohttp import web
 
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.api.keys import SETTINGS, STORE, TOKEN
+from orchestrator.api.keys import SETTINGS, SHUTDOWN, STORE, TOKEN
 from orchestrator.api.middleware import auth_middleware, error_middleware
 
 # Route modules, each with register(app). A new area of the API is a module plus a line here.
-ROUTE_MODULES = ("orchestrator.api.projects_routes",)
+ROUTE_MODULES = (
+    "orchestrator.api.projects_routes",
+    "orchestrator.api.spec_lists_routes",
+    "orchestrator.api.specs_routes",
+    "orchestrator.api.jobs_routes",
+    "orchestrator.api.openapi_routes",
+)
 MAX_BODY_BYTES = 32 * 2**20
 
 
@@ -29,6 +36,8 @@ def create_app(settings: Settings, *, token: str | None = None, run_worker: bool
     app[SETTINGS] = settings
     app[STORE] = ProjectStore(settings.data_dir)
     app[TOKEN] = token
+    app[SHUTDOWN] = asyncio.Event()
+    app.on_shutdown.append(_signal_shutdown)
     for name in ROUTE_MODULES:
         importlib.import_module(name).register(app)
     if run_worker:
@@ -36,9 +45,11 @@ def create_app(settings: Settings, *, token: str | None = None, run_worker: bool
     return app
 
 
-async def _worker_context(app: web.Application) -> AsyncIterator[None]:
-    import asyncio
+async def _signal_shutdown(app: web.Application) -> None:
+    app[SHUTDOWN].set()
 
+
+async def _worker_context(app: web.Application) -> AsyncIterator[None]:
     from orchestrator.worker import Worker
 
     stop = asyncio.Event()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from assetgen.settings import Settings
@@ -10,3 +12,4 @@ from assetgen.store import ProjectStore
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", ProjectStore)
 TOKEN = web.AppKey("token", str | None)
+SHUTDOWN = web.AppKey("shutdown", asyncio.Event)  # set when the app shuts down: long streams end

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from assetgen.errors import InvalidInput
+from assetgen.models import Project
+from assetgen.models.api import CreateProjectRequest, ProjectList
 from assetgen.projects import init_project
+from orchestrator.api.bodies import parse_body
 from orchestrator.api.keys import STORE
+from orchestrator.api.openapi import api
 
 
 def register(app: web.Application) -> None:
@@ -15,24 +18,22 @@ def register(app: web.Application) -> None:
     app.router.add_get("/api/projects/{project_id}", get_project)
 
 
-async def read_json_object(request: web.Request) -> dict:
-    """The request body as a JSON object (400 otherwise)."""
-    data = await request.json()
-    if not isinstance(data, dict):
-        raise InvalidInput("request body must be a JSON object")
-    return data
-
-
+@api(response=ProjectList)
 async def list_projects(request: web.Request) -> web.Response:
+    """List the project ids in the data root."""
     return web.json_response({"projects": request.app[STORE].list_projects()})
 
 
+@api(response=Project)
 async def get_project(request: web.Request) -> web.Response:
+    """Read a project's project.json."""
     project = request.app[STORE].read_project(request.match_info["project_id"])
     return web.json_response(project.model_dump(mode="json"))
 
 
+@api(request=CreateProjectRequest, response=Project, status=201)
 async def create_project(request: web.Request) -> web.Response:
-    body = await read_json_object(request)
-    project = init_project(request.app[STORE], body.get("id"), name=body.get("name"))
+    """Create a project from the demo template."""
+    body = await parse_body(request, CreateProjectRequest)
+    project = init_project(request.app[STORE], body.id, name=body.name)
     return web.json_response(project.model_dump(mode="json"), status=201)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from assetgen.ids import ID_PATTERN
 from assetgen.models.base import Contract, Record
 
 
@@ -62,4 +63,6 @@ class IntakeRequest(Contract):
     title: str | None = None
     author: str | None = None
     links: list[str] = Field(default_factory=list, description="http(s) reference links.")
-    id: str | None = Field(default=None, description="Spec list id to use (default: a new ULID).")
+    id: str | None = Field(
+        default=None, pattern=ID_PATTERN.pattern, description="Spec list id to use (default: a new ULID)."
+    )

@@ -1,0 +1,27 @@
+"""Projects: list, read, create from the demo template."""
+
+from __future__ import annotations
+
+import pytest
+
+from assetgen.models import Project
+from assetgen.models.api import ProjectList
+from tests.orchestrator.api.conftest import body_of, error_of, tree_state
+
+
+async def test_list_get_create(client, demo_store) -> None:
+    assert (await body_of(await client.get("/api/projects"), ProjectList))["projects"] == ["demo"]
+    assert (await body_of(await client.get("/api/projects/demo"), Project))["id"] == "demo"
+    body = await body_of(
+        await client.post("/api/projects", json={"id": "second", "name": "Second"}), Project, 201
+    )
+    assert body["name"] == "Second" and demo_store.has_project("second")
+    await error_of(await client.post("/api/projects", json={"id": "second"}), 409)
+    await error_of(await client.get("/api/projects/nope"), 404)
+
+
+@pytest.mark.parametrize("payload", [{}, {"id": 5}, {"id": "ok", "name": ["x"]}, [], "demo"])
+async def test_create_refuses_bad_bodies(client, demo_store, payload) -> None:
+    before = tree_state(demo_store.root)
+    await error_of(await client.post("/api/projects", json=payload), 400)
+    assert tree_state(demo_store.root) == before
