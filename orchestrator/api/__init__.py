@@ -19,7 +19,12 @@ from orchestrator.api.keys import SETTINGS, STORE, TOKEN
 from orchestrator.api.middleware import auth_middleware, error_middleware
 
 # Route modules, each with register(app). A new area of the API is a module plus a line here.
-ROUTE_MODULES = ("orchestrator.api.projects_routes",)
+ROUTE_MODULES = (
+    "orchestrator.api.projects_routes",
+    "orchestrator.api.assets_routes",
+    "orchestrator.api.files_routes",
+    "orchestrator.api.gallery_routes",
+)
 MAX_BODY_BYTES = 32 * 2**20
 
 
