@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import colorsys
+import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -138,25 +139,38 @@ def build_review_project(
 
 @contextmanager
 def serve_app(data_dir: Path, *, token: str | None = None) -> Iterator[str]:
-    """Run ``create_app`` on 127.0.0.1 (a free port) in a background thread; yields the base URL."""
+    """Run ``create_app`` on 127.0.0.1 (a free port) in a thread with its own event loop; yields the base URL."""
     from aiohttp import web
 
     from assetgen.settings import Settings
     from orchestrator.api import create_app
 
+    started: queue.Queue[int | BaseException] = queue.Queue()
     loop = asyncio.new_event_loop()
-    app = create_app(Settings.from_env(data_dir=data_dir), token=token)
-    runner = web.AppRunner(app, access_log=None)
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    loop.run_until_complete(site.start())
-    port = site._server.sockets[0].getsockname()[1]  # the port the OS picked
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        runner = web.AppRunner(create_app(Settings.from_env(data_dir=data_dir), token=token), access_log=None)
+        try:
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            started.put(runner.addresses[0][1])
+            await stop.wait()
+        except BaseException as exc:
+            started.put(exc)
+            raise
+        finally:
+            await runner.cleanup()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(run(),), daemon=True)
     thread.start()
+    port = started.get(timeout=30)
+    if isinstance(port, BaseException):
+        raise port
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        loop.run_until_complete(runner.cleanup())
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
         loop.close()
