@@ -25,6 +25,9 @@ ROUTE_MODULES = (
     "orchestrator.api.spec_lists_routes",
     "orchestrator.api.specs_routes",
     "orchestrator.api.jobs_routes",
+    "orchestrator.api.assets_routes",
+    "orchestrator.api.files_routes",
+    "orchestrator.api.gallery_routes",
     "orchestrator.api.openapi_routes",
 )
 MAX_BODY_BYTES = 32 * 2**20

@@ -57,11 +57,22 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return error_body(500, "internal error; see the server log")
 
 
+PUBLIC_PATHS = frozenset({"/", "/gallery", "/gallery/"})
+PUBLIC_PREFIX = "/gallery/"
+
+
+def is_public_path(path: str) -> bool:
+    """The gallery page and its scripts/styles: served without a token (every API call needs one)."""
+    return path in PUBLIC_PATHS or (path.startswith(PUBLIC_PREFIX) and "/" not in path[len(PUBLIC_PREFIX) :])
+
+
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """With a configured token, every request needs ``Authorization: Bearer <token>`` (or ``?token=``)."""
+    """With a configured token, every request needs ``Authorization: Bearer <token>`` (or ``?token=``).
+
+    Exempt: the gallery's static shell (``/``, ``/gallery/...``), which holds no data."""
     token = request.app[TOKEN]
-    if token:
+    if token and not is_public_path(request.path):
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get(
             "token", ""
         )

@@ -49,6 +49,12 @@ class ReviewEvent(Contract):
     before: Any = None
     after: Any = None
     note: str | None = None
+    change_id: str | None = Field(
+        default=None, description="assetgen: events written by one call share it; undo reverts them together."
+    )
+    undoes: str | None = Field(
+        default=None, description="assetgen: on an undo event, the change it reverted."
+    )
 
 
 class Variant(Contract):
