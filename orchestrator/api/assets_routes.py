@@ -35,8 +35,8 @@ from assetgen.models.gallery import (
     VariantPage,
 )
 from assetgen.store import ProjectStore, parse_model
+from orchestrator.api.bodies import read_json_object
 from orchestrator.api.keys import STORE
-from orchestrator.api.projects_routes import read_json_object
 
 M = TypeVar("M", bound=BaseModel)
 ASSET = "/api/projects/{project_id}/assets/{asset_id}"
@@ -77,7 +77,7 @@ def ids(request: web.Request, *names: str) -> list[str]:
 
 async def body(request: web.Request, model: type[M]) -> M:
     """The JSON body as ``model`` (400 naming the field otherwise); an empty body means all defaults."""
-    data = await read_json_object(request) if request.can_read_body else {}
+    data = await read_json_object(request, optional=True)
     return parse_model(model, data, where="request body")
 
 

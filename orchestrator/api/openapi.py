@@ -112,12 +112,19 @@ def build_openapi(
     error_ref = refs[(ErrorBody, "validation")]
     names = [handler.__name__ for _, _, handler in routes]
     paths: dict[str, dict[str, Any]] = {}
+    used_ids: set[str] = set()
     for (path, method, handler), meta in zip(routes, metas, strict=True):
+        operation_id = (
+            handler.__name__
+            if names.count(handler.__name__) == 1
+            else f"{handler.__module__.rsplit('.', 1)[-1]}_{handler.__name__}"
+        )
+        if operation_id in used_ids:  # one handler on several paths (a redirect, say)
+            operation_id += "_" + (re.sub(r"[^A-Za-z0-9]+", "_", path).strip("_") or "root")
+        used_ids.add(operation_id)
         operation: dict[str, Any] = {
             "summary": _summary(handler),
-            "operationId": handler.__name__
-            if names.count(handler.__name__) == 1
-            else f"{handler.__module__.rsplit('.', 1)[-1]}_{handler.__name__}",
+            "operationId": operation_id,
             "tags": [handler.__module__.rsplit(".", 1)[-1].removesuffix("_routes")],
         }
         parameters = [
