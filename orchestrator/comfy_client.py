@@ -147,11 +147,13 @@ class ComfyClient:
     ) -> dict[str, Any]:
         """Wait until ``prompt_id`` finishes; returns its history entry.
 
-        Progress events from the WebSocket are passed to ``progress``; completion is decided by the
-        history (polled), so a stalled socket only costs progress updates. A prompt that is neither
+        Progress events from the WebSocket are passed to ``progress``, and its "finished" events make
+        the history be read at once; completion is still decided by the history (also polled), so a
+        stalled socket only costs progress updates and up to ``poll_interval_s``. A prompt that is neither
         queued, running nor in the history for ``unknown_grace_s`` is reported as lost.
         """
-        watcher = asyncio.create_task(self._watch_progress(prompt_id, progress))
+        finished = asyncio.Event()
+        watcher = asyncio.create_task(self._watch_progress(prompt_id, progress, finished))
         try:
             deadline = time.monotonic() + timeout_s
             unknown_since: float | None = None
@@ -168,7 +170,8 @@ class ComfyClient:
                         )
                 else:
                     unknown_since = None
-                await asyncio.sleep(poll_interval_s)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(finished.wait(), poll_interval_s)
             raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
         finally:
             watcher.cancel()
@@ -191,9 +194,9 @@ class ComfyClient:
                 f"ComfyUI reports prompt {prompt_id} as failed: {json.dumps(status)[:500]}"
             )
 
-    async def _watch_progress(self, prompt_id: str, progress: ProgressCallback | None) -> None:
-        if progress is None:
-            return
+    async def _watch_progress(
+        self, prompt_id: str, progress: ProgressCallback | None, finished: asyncio.Event
+    ) -> None:
         url = f"{self.base_url.replace('http', 'ws', 1)}/ws?clientId={self.client_id}"
         try:
             async with self.session.ws_connect(url, heartbeat=20) as ws:
@@ -204,7 +207,18 @@ class ComfyClient:
                     data = event.get("data") or {}
                     if data.get("prompt_id") not in (None, prompt_id):
                         continue
-                    if event.get("type") in ("progress", "executing", "execution_cached", "execution_start"):
+                    kind = event.get("type")
+                    if data.get("prompt_id") == prompt_id and (
+                        kind in ("execution_success", "execution_error", "execution_interrupted")
+                        or (kind == "executing" and data.get("node") is None)
+                    ):
+                        finished.set()
+                    if progress is not None and kind in (
+                        "progress",
+                        "executing",
+                        "execution_cached",
+                        "execution_start",
+                    ):
                         result = progress({"type": event["type"], **data})
                         if asyncio.iscoroutine(result):
                             await result

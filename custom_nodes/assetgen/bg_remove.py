@@ -264,6 +264,13 @@ def run_bg_remove(
 def handle_bg_remove_job(store: ProjectStore, job: Job, *, settings: Settings) -> dict[str, Any]:
     """Worker entry for a ``bg_remove`` job: validate its input, open the model if needed, run, return output."""
     request = parse_model(BgRemoveInput, job.input, where=f"job {job.id} input")
+    if request.original_path and request.original_path.endswith("/...") and request.version_id is None:
+        # Chained after a generate job ($output.originalsDir/...): the folder holds every version's
+        # originals; the ones meant are those of the version that job made.
+        parent = store.read(job.project_id, "jobs", job.parent_job_id) if job.parent_job_id else None
+        version_id = (parent.output or {}).get("assetVersionId") if parent is not None else None
+        if isinstance(version_id, str):
+            request = request.model_copy(update={"version_id": version_id})
     session = session_source(
         request.method,
         model=request.model,

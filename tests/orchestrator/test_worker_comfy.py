@@ -129,3 +129,44 @@ def test_pool_spreads_jobs_and_survives_a_dead_backend(comfy_env, tmp_path: Path
     assert backends == {state.url, second.url}, f"jobs ran on {backends}"
     assert len(asset.versions) == 4
     print(json.dumps({"backends": sorted(backends)}))
+
+
+def test_the_seeds_nextjobs_example_runs_as_written(comfy_env, tmp_path: Path) -> None:
+    """generate (real ComfyUI) -> bg_remove of "$output.originalsDir/...": the child's input is substituted."""
+    _, state = comfy_env
+    store = fresh_project(tmp_path)
+    job = create_job(
+        store,
+        "demo",
+        "generate",
+        {
+            "specId": "potion_icon",
+            "checkpointName": "ckpt_sd15_demo",
+            "variants": 2,
+            "nextJobs": [{"type": "bg_remove", "input": {"originalPath": "$output.originalsDir/..."}}],
+        },
+    )
+    broken = create_job(
+        store,
+        "demo",
+        "generate",
+        {
+            "specId": "potion_icon",
+            "variants": 1,
+            "overrides": {"seed": 5},
+            "nextJobs": [{"type": "bg_remove", "input": {"originalPath": "$output.noSuchKey"}}],
+        },
+    )
+    worker = start_worker(store.root, state.url)
+    _, err = worker.communicate(timeout=300)
+    assert worker.returncode == 0, err.decode()[-2000:]
+    parent: Job = store.read("demo", "jobs", job.id)
+    (child_id,) = parent.child_job_ids
+    child: Job = store.read("demo", "jobs", child_id)
+    assert child.input == {"originalPath": "projects/demo/files/images/potion_icon/original/..."}
+    assert child.status == "succeeded" and child.parent_job_id == job.id
+    asset = store.read("demo", "assets", "potion_icon")
+    version = next(v for v in asset.versions if v.id == job.id)
+    assert all(v.alpha_path and v.processing.bg_remove.job_id == child_id for v in version.variants)
+    failed: Job = store.read("demo", "jobs", broken.id)
+    assert failed.status == "failed" and "noSuchKey" in failed.error and not failed.child_job_ids

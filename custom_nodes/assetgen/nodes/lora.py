@@ -13,6 +13,8 @@ from assetgen.errors import AssetgenError
 from assetgen.nodes.spec import PLAN
 from assetgen.variant_metadata import parse_plan
 
+NO_EXTRA = "(none)"
+
 
 def _missing_files(plan_text: str) -> list[str]:
     plan = parse_plan(plan_text)
@@ -42,6 +44,20 @@ class AssetGenApplyLoraStack(io.ComfyNode):
                     step=0.05,
                     tooltip="Multiplies every LoRA strength (1 = as recorded).",
                 ),
+                io.Combo.Input(
+                    "extra_lora",
+                    options=[NO_EXTRA, *folder_paths.get_filename_list("loras")],
+                    default=NO_EXTRA,
+                    tooltip="A LoRA file to try on top of the policy's stack (recorded in the report, not in the plan).",
+                ),
+                io.Float.Input(
+                    "extra_strength",
+                    default=0.8,
+                    min=-4.0,
+                    max=4.0,
+                    step=0.05,
+                    tooltip="Strength of the extra LoRA.",
+                ),
             ],
             outputs=[
                 io.Model.Output(tooltip="MODEL with the LoRAs applied."),
@@ -70,26 +86,35 @@ class AssetGenApplyLoraStack(io.ComfyNode):
         return True
 
     @classmethod
-    def execute(cls, model, clip, plan: str, strength_scale: float = 1.0) -> io.NodeOutput:
+    def execute(
+        cls,
+        model,
+        clip,
+        plan: str,
+        strength_scale: float = 1.0,
+        extra_lora: str = NO_EXTRA,
+        extra_strength: float = 0.8,
+    ) -> io.NodeOutput:
         resolved = parse_plan(plan)
         missing = _missing_files(plan)
         if missing:
             raise FileNotFoundError(
                 f"LoRA file(s) not found in ComfyUI's loras folders: {', '.join(missing)}"
             )
-        for lora in resolved.loras:
+        stack = [
+            (lora.file, lora.strength_model * strength_scale, lora.strength_clip * strength_scale)
+            for lora in resolved.loras
+        ]
+        if extra_lora != NO_EXTRA:
+            stack.append((extra_lora, extra_strength, extra_strength))
+        for file, strength_model, strength_clip in stack:
             weights = comfy.utils.load_torch_file(
-                folder_paths.get_full_path("loras", lora.file), safe_load=True
+                folder_paths.get_full_path_or_raise("loras", file), safe_load=True
             )
-            model, clip = comfy.sd.load_lora_for_models(
-                model,
-                clip,
-                weights,
-                lora.strength_model * strength_scale,
-                lora.strength_clip * strength_scale,
-            )
+            model, clip = comfy.sd.load_lora_for_models(model, clip, weights, strength_model, strength_clip)
         report = {
             "loras": [lora.model_dump(mode="json") for lora in resolved.loras],
             "decisions": [d.model_dump(mode="json") for d in resolved.lora_decisions],
+            "extra": {"file": extra_lora, "strength": extra_strength} if extra_lora != NO_EXTRA else None,
         }
         return io.NodeOutput(model, clip, json.dumps(report))

@@ -15,11 +15,35 @@ from assetgen.variant_metadata import parse_plan
 PLAN = io.Custom("ASSETGEN_PLAN")
 
 
-def _resolve_plan_json(project_id: str, spec_id: str, plan: str, seed_offset: int):
+FROM_SPEC = "(from spec)"
+
+
+def checkpoint_options() -> list[str]:
+    """The dropdown: the spec's own choice, then every checkpoint record of the projects under the data root."""
+    store = node_store()
+    ids: set[str] = set()
+    try:
+        for project_id in store.list_projects():
+            ids.update(store.list_ids(project_id, "checkpoints"))
+    except AssetgenError:
+        pass
+    return [FROM_SPEC, *sorted(ids)]
+
+
+def _resolve_plan_json(
+    project_id: str, spec_id: str, plan: str, seed_offset: int, checkpoint: str = FROM_SPEC
+):
     if plan.strip():
         return parse_plan(plan)
     # Derived seeds keep an artist's graph reproducible; the policy decides when it is random_recorded.
-    return plan_generation(node_store(), project_id, spec_id, seed_offset=seed_offset, random_seed=0)
+    return plan_generation(
+        node_store(),
+        project_id,
+        spec_id,
+        seed_offset=seed_offset,
+        random_seed=0,
+        checkpoint_id=None if checkpoint == FROM_SPEC else checkpoint,
+    )
 
 
 class AssetGenLoadSpec(io.ComfyNode):
@@ -49,6 +73,12 @@ class AssetGenLoadSpec(io.ComfyNode):
                     min=0,
                     max=2**31 - 1,
                     tooltip="Moves all seeds of the run (new seeds for a regeneration).",
+                ),
+                io.Combo.Input(
+                    "checkpoint",
+                    options=checkpoint_options(),
+                    default=FROM_SPEC,
+                    tooltip="A checkpoint record of the project instead of the spec's (its prompt dialect follows).",
                 ),
                 io.String.Input(
                     "plan_json",
@@ -91,10 +121,11 @@ class AssetGenLoadSpec(io.ComfyNode):
         spec_id: str = "",
         variant_index: int = 0,
         seed_offset: int = 0,
+        checkpoint: str = FROM_SPEC,
         plan_json: str = "",
     ) -> bool | str:
         try:
-            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset, checkpoint)
         except AssetgenError as exc:
             return str(exc)
         if variant_index >= len(resolved.seeds):
@@ -108,20 +139,27 @@ class AssetGenLoadSpec(io.ComfyNode):
         spec_id: str = "",
         variant_index: int = 0,
         seed_offset: int = 0,
+        checkpoint: str = FROM_SPEC,
         plan_json: str = "",
     ) -> str:
         # Changes exactly when the resolved plan would: the spec, its catalogs, checkpoints or LoRAs.
         try:
-            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+            resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset, checkpoint)
         except AssetgenError as exc:
             return f"error:{exc}"
         return hashlib.sha256(f"{resolved.model_dump_json()}|{variant_index}".encode()).hexdigest()
 
     @classmethod
     def execute(
-        cls, project_id: str, spec_id: str, variant_index: int = 0, seed_offset: int = 0, plan_json: str = ""
+        cls,
+        project_id: str,
+        spec_id: str,
+        variant_index: int = 0,
+        seed_offset: int = 0,
+        checkpoint: str = FROM_SPEC,
+        plan_json: str = "",
     ) -> io.NodeOutput:
-        resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset)
+        resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset, checkpoint)
         return io.NodeOutput(
             resolved.model_dump_json(),
             resolved.prompt.positive,
