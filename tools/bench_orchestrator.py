@@ -17,6 +17,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,24 +58,49 @@ async def direct_run(url: str, store: ProjectStore, count: int, seed_base: int) 
     return time.perf_counter() - started
 
 
-def assetgen_run(url: str, store: ProjectStore, count: int, seed_base: int) -> tuple[float, float, float]:
-    for i in range(count):
-        create_job(
-            store, "demo", "generate", {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base + i}}
-        )
-    env = {**os.environ, "COMFYUI_URL": url}
-    started = time.perf_counter()
+def assetgen_run(
+    url: str, store: ProjectStore, count: int, seed_base: int, *, concurrency: int = 1
+) -> tuple[float, float, float]:
+    """Time N jobs through an already running worker process (warmed up by one job first)."""
+    env = {**os.environ, "COMFYUI_URL": url, "ASSETGEN_WORKER_PROJECT_CONCURRENCY": str(concurrency)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(store.root), "worker", "--once"],
+        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(store.root), "worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0 or any(j.status != "succeeded" for j in list_jobs(store, "demo")):
-        raise SystemExit("bench: a job failed; see `assetgen jobs list demo`")
+    try:
+        create_job(
+            store, "demo", "generate", {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base - 1}}
+        )
+        before = len(list_jobs(store, "demo"))
+        wait_all_succeeded(store, before)
+        started = time.perf_counter()
+        for i in range(count):
+            create_job(
+                store,
+                "demo",
+                "generate",
+                {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base + i}},
+            )
+        wait_all_succeeded(store, before + count)
+        elapsed = time.perf_counter() - started
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, _, usage = os.wait4(process.pid, 0)
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def wait_all_succeeded(store: ProjectStore, expected: int, timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        jobs = list_jobs(store, "demo")
+        if any(j.status == "failed" for j in jobs):
+            raise SystemExit("bench: a job failed; see `assetgen jobs list demo`")
+        if len(jobs) >= expected and all(j.status == "succeeded" for j in jobs):
+            return
+        time.sleep(0.05)
+    raise SystemExit("bench: jobs did not finish in time")
 
 
 def write_section(text: str) -> None:
@@ -107,6 +133,7 @@ def main() -> int:
             asyncio.run(direct_run(state.url, store, 1, 1))  # warm-up: model load
             direct_a = asyncio.run(direct_run(state.url, store, n, 1000))
             through, cpu_s, rss_mib = assetgen_run(state.url, store, n, 2000)
+            through_c2, _, _ = assetgen_run(state.url, store, n, 4000, concurrency=2)
             direct_b = asyncio.run(direct_run(state.url, store, n, 3000))
         finally:
             comfy_process.stop(settings)
@@ -118,16 +145,20 @@ def main() -> int:
 Written by `tools/bench_orchestrator.py --requests {n}` on {platform.machine()}, {os.cpu_count()} cores, Python
 {platform.python_version()}, managed ComfyUI 0.3.75 on the CPU, demo checkpoint, spec `{SPEC}` (128x128, 8 steps,
 2 LoRAs), one variant per request, distinct seeds. Direct = submit the filled template and wait on /history
-(measured before and after, mean). assetgen = job files -> `assetgen worker --once` (separate process) ->
-ComfyUI -> /view -> ingest (PNG + WebP preview + asset record).
+(measured before and after, mean). assetgen = job files -> a running `assetgen worker` (separate process, warmed
+up by one job; per-project concurrency 1, so jobs run one after another) -> ComfyUI -> /view -> ingest (PNG +
+WebP preview + asset record), timed from the first job file written to the last job succeeded.
 
 | path | wall time for {n} requests | per request |
 |---|---|---|
 | direct to ComfyUI | {direct:.2f} s (runs: {direct_a:.2f} s, {direct_b:.2f} s) | {direct / n:.2f} s |
-| through assetgen | {through:.2f} s | {through / n:.2f} s |
+| through assetgen, project concurrency 1 | {through:.2f} s | {through / n:.2f} s |
+| through assetgen, project concurrency 2 | {through_c2:.2f} s | {through_c2 / n:.2f} s |
 
-Overhead ratio assetgen / direct: **{ratio:.3f}** (target 1.05). The worker process used {cpu_s:.2f} s of CPU
-(including its start-up and imports) and peaked at {rss_mib:.0f} MiB RSS (this benchmark process: {self_rss:.0f} MiB).
+Overhead ratio assetgen / direct: **{ratio:.3f}** with concurrency 1 (jobs strictly one after another, so ComfyUI
+waits while each result is fetched and ingested), **{through_c2 / direct:.3f}** with concurrency 2 (the next
+prompt is queued while the previous one is ingested). Target 1.05. The worker process used {cpu_s:.2f} s of CPU
+in all (start-up, imports and the warm-up job included) and peaked at {rss_mib:.0f} MiB RSS (this benchmark process: {self_rss:.0f} MiB).
 """
     print(text)
     write_section(text)
