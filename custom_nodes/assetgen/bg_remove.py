@@ -50,6 +50,23 @@ def removal_options(request: BgRemoveInput) -> RemovalOptions:
     return RemovalOptions(**{key: value for key, value in given.items() if value is not None})
 
 
+def removal_params(request: BgRemoveInput, options: RemovalOptions) -> dict[str, Any]:
+    """The parameters a removal ran with, as job outputs and ``--json`` report them."""
+    params: dict[str, Any] = {
+        "method": request.method,
+        "threshold": options.threshold,
+        "feather": options.feather_px,
+        "erode": options.erode_px,
+        "clearHoles": options.clear_holes,
+        "holeMinAreaPx": options.hole_min_area_px,
+        "trim": request.trim,
+        "padding": request.padding,
+    }
+    if request.model:
+        params["model"] = request.model
+    return params
+
+
 def is_approved(version: AssetVersion, variant: Variant) -> bool:
     """Approved for production: status ``selected``, or the primary variant of an ``approved`` version."""
     if variant.status == "rejected":
@@ -232,18 +249,7 @@ def run_bg_remove(
         latest.updated_at = processed_at
         store.write(project_id, "assets", latest)
 
-    params = {
-        "method": request.method,
-        "threshold": options.threshold,
-        "feather": options.feather_px,
-        "erode": options.erode_px,
-        "clearHoles": options.clear_holes,
-        "holeMinAreaPx": options.hole_min_area_px,
-        "trim": request.trim,
-        "padding": request.padding,
-    }
-    if request.model is not None:
-        params["model"] = request.model
+    params = removal_params(request, options)
     return {
         "assetId": asset_id,
         "variantIds": [r.variant_id for r in results],

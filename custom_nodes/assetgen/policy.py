@@ -69,19 +69,27 @@ def choose_checkpoint(
                     f"checkpoint {wanted!r} (from the {source}) does not exist; checkpoints: {known}"
                 )
             return _checkpoint_choice(by_id[wanted], f"set on the {source}")
-    supporting = sorted(
-        (c for c in checkpoints if spec.asset_type in c.supported_asset_types), key=lambda c: c.id
-    )
-    if not supporting:
+    pick, has_profile = pick_checkpoint_for_type(spec.asset_type, checkpoints, project)
+    if pick is None:
         raise NotFound(f"no checkpoint supports asset type {spec.asset_type!r}; checkpoints: {known}")
+    why = "with a default prompt profile" if has_profile else "by id"
+    return _checkpoint_choice(pick, f"first checkpoint supporting {spec.asset_type!r} {why}")
+
+
+def pick_checkpoint_for_type(
+    asset_type: str, checkpoints: Sequence[Checkpoint], project: Project
+) -> tuple[Checkpoint | None, bool]:
+    """The automatic rule (refinement uses it too): the first checkpoint by id that supports ``asset_type``,
+    preferring one with a ``defaultForCheckpoint`` prompt profile; (None, False) when none supports it."""
+    supporting = sorted((c for c in checkpoints if asset_type in c.supported_asset_types), key=lambda c: c.id)
     profiled = [
         c
         for c in supporting
         if (p := project.policies.checkpoint_profiles.get(c.id)) is not None and p.default_for_checkpoint
     ]
-    pick = (profiled or supporting)[0]
-    why = "with a default prompt profile" if profiled else "by id"
-    return _checkpoint_choice(pick, f"first checkpoint supporting {spec.asset_type!r} {why}")
+    if not supporting:
+        return None, False
+    return (profiled or supporting)[0], bool(profiled)
 
 
 def _checkpoint_choice(checkpoint: Checkpoint, reason: str) -> CheckpointChoice:

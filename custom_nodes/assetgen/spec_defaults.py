@@ -27,6 +27,7 @@ from assetgen.models.spec import (
     SeedPolicy,
     StyleConsistency,
 )
+from assetgen.policy import pick_checkpoint_for_type
 from assetgen.project_context import ProjectContext
 
 OutputKind = Literal["single_image", "animation", "ui_states", "logo_set"]
@@ -85,19 +86,15 @@ def is_baseline_compatible(context: ProjectContext, checkpoint_id: str, baseline
 
 def choose_checkpoint(context: ProjectContext, asset_type_id: str) -> CheckpointChoice:
     """Pick the checkpoint for ``asset_type_id`` deterministically (see the module docstring)."""
-    supporting = [c for c in context.checkpoints.values() if asset_type_id in c.supported_asset_types]
-    if not supporting:
+    chosen, with_default = pick_checkpoint_for_type(
+        asset_type_id, list(context.checkpoints.values()), context.project
+    )
+    if chosen is None:
         return CheckpointChoice(
             checkpoint_id=None,
             reason=f"no checkpoint lists {asset_type_id!r} in supportedAssetTypes; add it to one of "
             f"{sorted(context.checkpoints) or 'the (empty) checkpoints folder'}",
         )
-    with_default = [
-        c
-        for c in supporting
-        if (p := checkpoint_profile(context, c.id)) is not None and p.default_for_checkpoint
-    ]
-    chosen = (with_default or supporting)[0]
     profile = checkpoint_profile(context, chosen.id)
     reason = f"checkpoint {chosen.id}: first (by id) supporting {asset_type_id}"
     if with_default:

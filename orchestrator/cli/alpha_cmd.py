@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assetgen.bg_remove import removal_options, run_bg_remove
+from assetgen.bg_remove import removal_options, removal_params, run_bg_remove
 from assetgen.errors import AssetgenError, InvalidInput, NotFound
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.alpha import METHODS, RemovalOptions, SessionSource, remove_background, session_source
@@ -159,22 +159,6 @@ def _process_file(
     return entry
 
 
-def _params(request: BgRemoveInput, options: RemovalOptions) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "method": request.method,
-        "threshold": options.threshold,
-        "feather": options.feather_px,
-        "erode": options.erode_px,
-        "clearHoles": options.clear_holes,
-        "holeMinAreaPx": options.hole_min_area_px,
-        "trim": request.trim,
-        "padding": request.padding,
-    }
-    if request.model:
-        params["model"] = request.model
-    return params
-
-
 def cmd_alpha(args: argparse.Namespace, ctx: CliContext) -> int:
     request = _request(args)
     options = removal_options(request)
@@ -198,7 +182,7 @@ def cmd_alpha(args: argparse.Namespace, ctx: CliContext) -> int:
             files.append({"input": str(src), "output": None, "error": message})
             sys.stderr.write(("\n" if sys.stderr.isatty() else "") + f"assetgen: error: {message}\n")
         _progress(index, len(pairs), src.name)
-    data = {"params": _params(request, options), "files": files, "failed": failed}
+    data = {"params": removal_params(request, options), "files": files, "failed": failed}
 
     def text() -> str:
         lines = []
