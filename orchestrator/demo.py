@@ -1,7 +1,7 @@
 """``make demo``: the whole loop on the demo project, stage by stage, with timings and pictures.
 
 project -> intake (the sample wishlist) -> refine -> generate (real ComfyUI) -> review (automatic pick of
-the most detailed variant) -> pack (multi-frame specs) -> export (Unity, Godot, Unreal, custom) ->
+the most detailed variant) -> background removal -> pack (multi-frame specs) -> export (Unity, Godot, Unreal, custom) ->
 contact sheet. The demo project is recreated on every run; a project of that id that the demo did not
 create is never touched.
 """
@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 
 from assetgen.atlas_build import FrameSource, build_atlas
+from assetgen.bg_remove import run_bg_remove
 from assetgen.errors import Conflict
 from assetgen.exporting import build_export, write_export
 from assetgen.generation import plan_generation
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
 from assetgen.intake import intake_wishlist
-from assetgen.models import Asset
+from assetgen.models import Asset, BgRemoveInput
 from assetgen.projects import init_project
 from assetgen.refine import refine_spec_list
 from assetgen.review import set_primary
@@ -48,6 +49,7 @@ class DemoSummary:
     specs: int = 0
     variants: int = 0
     approved: int = 0
+    alpha: int = 0
     atlases: list[str] = field(default_factory=list)
     bundles: list[str] = field(default_factory=list)
     contact_sheet: str | None = None
@@ -60,6 +62,7 @@ class DemoSummary:
             "specs": self.specs,
             "variants": self.variants,
             "approved": self.approved,
+            "alphaImages": self.alpha,
             "atlases": self.atlases,
             "bundles": self.bundles,
             "contactSheet": self.contact_sheet,
@@ -78,6 +81,12 @@ def recreate_demo_project(store: ProjectStore, project_id: str = DEMO_PROJECT_ID
     data = project.model_dump(mode="json")
     data[DEMO_MARKER] = True
     write_json_atomic(store.project_dir(project_id) / "project.json", data)
+
+
+def is_multi_frame(store: ProjectStore, project_id: str, spec_id: str) -> bool:
+    """Animation and UI-state specs become atlases; single images are exported as they are."""
+    spec = store.read(project_id, "specs", spec_id)
+    return spec.output is not None and spec.output.kind in ("animation", "ui_states")
 
 
 def detail_score(rgba: np.ndarray) -> float:
@@ -159,11 +168,22 @@ async def run_demo(
     stage("review", started)
 
     started = time.monotonic()
+    for spec_id in ready:
+        asset = store.read(project_id, "assets", spec_id)
+        version = asset.versions[-1]
+        # Multi-frame specs keep every frame of the approved version; single images only the primary.
+        multi = is_multi_frame(store, project_id, spec_id)
+        frames = [v.id for v in version.variants] if multi else [version.primary_variant_id]
+        request = BgRemoveInput(asset_id=spec_id, variant_ids=frames, method="colorkey", trim=False)
+        await asyncio.to_thread(run_bg_remove, store, project_id, request, session=None)
+        summary.alpha += len(frames)
+    stage("bg_remove", started)
+
+    started = time.monotonic()
     targets = []
     for spec_id in ready:
-        spec = store.read(project_id, "specs", spec_id)
         asset = store.read(project_id, "assets", spec_id)
-        if spec.output is not None and spec.output.kind in ("animation", "ui_states"):
+        if is_multi_frame(store, project_id, spec_id):
             atlas_id = f"{spec_id}-atlas"
             frames = [FrameSource(asset_id=spec_id, variant_id=v.id) for v in asset.versions[-1].variants]
             built = await asyncio.to_thread(build_atlas, store, project_id, atlas_id, frames)
@@ -198,7 +218,7 @@ async def run_demo(
 def describe(summary: DemoSummary) -> str:
     lines = [
         f"demo project {summary.project_id}: {summary.specs} specs, {summary.variants} variants, "
-        f"{summary.approved} approved, {len(summary.atlases)} atlases, {len(summary.bundles)} bundles",
+        f"{summary.approved} approved, {summary.alpha} alpha images, {len(summary.atlases)} atlases, {len(summary.bundles)} bundles",
         "time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in summary.stage_seconds.items()),
         f"contact sheet: {summary.contact_sheet}",
     ]
