@@ -213,3 +213,31 @@ def test_concurrent_edits_from_two_pages_both_survive(chromium, server, review_s
     assert saved["status"] == "selected" and saved["rating"] == 4
     assert saved["reviewNote"] == "pose reads well"
     assert {e["by"] for e in saved["reviewHistory"]} == {"ana", "bo"}
+
+
+def test_live_job_progress_arrives_over_the_event_stream(
+    chromium, server: str, review_store: ProjectStore, artifacts_dir: Path
+) -> None:
+    """A job written by a worker (here: by the test, as a worker would) shows up live with its progress."""
+    from assetgen.jobs import create_job
+    from assetgen.models.job import Progress
+
+    with gallery(chromium, server, DESKTOP) as page:
+        page.wait_for_function("document.querySelector('#jobs-mode')?.textContent === 'live'", timeout=10000)
+        job = create_job(review_store, "review_demo", "generate", {"specId": "potion_icon", "variants": 2})
+        page.wait_for_function(
+            "[...document.querySelectorAll('#jobs-list .job-title')].some((t) => t.textContent.includes('queued'))",
+            timeout=10000,
+        )
+        job.status, job.progress = "running", Progress(value=6, max=16, percent=37.5, message="variant 1/2")
+        review_store.write("review_demo", "jobs", job)
+        page.wait_for_function(
+            "[...document.querySelectorAll('#jobs-list progress')].some((p) => p.value === 37.5)",
+            timeout=10000,
+        )
+        assert page.locator("#jobs-count").inner_text() == "1"
+        page.click("#jobs-toggle")
+        page.screenshot(path=str(artifacts_dir / "jobs-live.png"))
+        job.status, job.progress = "succeeded", Progress(value=16, max=16, percent=100)
+        review_store.write("review_demo", "jobs", job)
+        page.wait_for_function("document.querySelector('#jobs-count').textContent === '0'", timeout=10000)
