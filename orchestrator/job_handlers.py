@@ -16,10 +16,12 @@ from typing import Any
 from pydantic import Field
 
 from assetgen.atlas_build import FrameSource, build_atlas
+from assetgen.autopilot import decide, is_multi_frame, review_version
 from assetgen.bg_remove import handle_bg_remove_job
 from assetgen.errors import InvalidInput
 from assetgen.exporting import build_export, write_export
 from assetgen.generation import plan_generation
+from assetgen.jobs import create_job
 from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
 from assetgen.models.base import Contract
@@ -63,6 +65,7 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
             checkpoint_id=request.checkpoint_name,
             variants=request.variants,
             overrides=request.overrides,
+            seed_offset=request.seed_offset,
             template_id=request.template_id,
         )
         await ctx.save_plan(plan.model_dump(mode="json"))
@@ -193,8 +196,104 @@ async def run_export(ctx: JobContext) -> dict[str, Any]:
     }
 
 
-async def not_available(ctx: JobContext) -> dict[str, Any]:
-    raise InvalidInput(f"job type {ctx.job.type!r} is not available yet in this version of assetgen")
+class AutopilotInput(Contract):
+    """Input of ``autopilot`` and ``autopilot_review`` jobs."""
+
+    spec_id: str
+    variants: int | None = Field(default=None, ge=1, le=64)
+    attempt: int = Field(default=1, ge=1, le=10)
+    version_id: str | None = None
+    export_profiles: list[str] | None = None
+    method: str = "colorkey"
+
+
+def _export_profiles(ctx: JobContext, requested: list[str] | None) -> list[str]:
+    """The profiles to export with: the request's, else the project's export-profile records."""
+    if requested:
+        return requested
+    return ctx.store.list_ids(ctx.job.project_id, "export-profiles") or ["unity", "godot", "unreal", "custom"]
+
+
+def _spawn(ctx: JobContext, index: int, job_type: str, data: dict[str, Any]) -> str:
+    """Create a follow-up job of this one (idempotent: the id derives from this job's)."""
+    child_id = f"{ctx.job.id[:110]}-a{index}"
+    if not ctx.store.exists(ctx.job.project_id, "jobs", child_id):
+        create_job(ctx.store, ctx.job.project_id, job_type, data, job_id=child_id, parent_job_id=ctx.job.id)
+    return child_id
+
+
+def _generate_round(ctx: JobContext, request: AutopilotInput, attempt: int) -> str:
+    review = {
+        "specId": request.spec_id,
+        "versionId": "$output.assetVersionId",
+        "attempt": attempt,
+        "variants": request.variants,
+        "exportProfiles": request.export_profiles,
+        "method": request.method,
+    }
+    data = {
+        "specId": request.spec_id,
+        "seedOffset": (attempt - 1) * 1000,
+        "nextJobs": [
+            {"type": "autopilot_review", "input": {k: v for k, v in review.items() if v is not None}}
+        ],
+    }
+    if request.variants:
+        data["variants"] = request.variants
+    return _spawn(ctx, attempt, "generate", data)
+
+
+async def run_autopilot(ctx: JobContext) -> dict[str, Any]:
+    """Start the happy loop for one spec: a generate round whose review decides what follows."""
+    request = parse_model(AutopilotInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    return {"specId": request.spec_id, "spawnedJobIds": [_generate_round(ctx, request, request.attempt)]}
+
+
+async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
+    """Score the round, then: approved -> bg_remove -> (atlas_pack) -> exports; failed -> another round or
+    needs review."""
+    request = parse_model(AutopilotInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    if not request.version_id:
+        raise InvalidInput("an autopilot_review job needs versionId (the generate job's assetVersionId)")
+    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    qualities = await asyncio.to_thread(
+        review_version, ctx.store, ctx.job.project_id, spec, request.version_id, method=request.method
+    )
+    decision = await asyncio.to_thread(
+        decide, ctx.store, ctx.job.project_id, spec, request.version_id, qualities, attempt=request.attempt
+    )
+    output = decision.as_output()
+    if decision.outcome == "regenerate":
+        retry = request.model_copy(update={"attempt": request.attempt + 1, "version_id": None})
+        output["spawnedJobIds"] = [_generate_round(ctx, retry, request.attempt + 1)]
+    elif decision.outcome == "approved":
+        profiles = _export_profiles(ctx, request.export_profiles)
+        if is_multi_frame(spec):
+            atlas_id = f"{spec.id[:100]}-atlas"
+            exports = [
+                {"type": "export", "input": {"profileId": p, "atlasIds": [atlas_id]}} for p in profiles
+            ]
+            follow = [
+                {
+                    "type": "atlas_pack",
+                    "input": {
+                        "atlasId": atlas_id,
+                        "frames": [{"assetId": spec.id, "variantId": v} for v in decision.frame_variant_ids],
+                        "nextJobs": exports,
+                    },
+                }
+            ]
+        else:
+            follow = [{"type": "export", "input": {"profileId": p, "assetIds": [spec.id]}} for p in profiles]
+        bg = {
+            "assetId": spec.id,
+            "variantIds": list(decision.frame_variant_ids),
+            "method": request.method,
+            "nextJobs": follow,
+        }
+        output["spawnedJobIds"] = [_spawn(ctx, 1, "bg_remove", bg)]
+    return output
 
 
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
@@ -203,7 +302,8 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "bg_remove": run_bg_remove,
         "atlas_pack": run_atlas_pack,
         "export": run_export,
-        "autopilot": not_available,
+        "autopilot": run_autopilot,
+        "autopilot_review": run_autopilot_review,
     }
 )
 

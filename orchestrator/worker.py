@@ -282,6 +282,8 @@ class Worker:
             await update(lambda j: self._chaining_failed(j, output, reason), release=True)
             log.warning("job=%s chaining failed: %s", job.id, reason)
             return
+        # Handlers that decide their follow-up jobs themselves (autopilot) list them in spawnedJobIds.
+        children = [*(c for c in output.get("spawnedJobIds", []) if c not in children), *children]
 
         def done(j: Job) -> None:
             j.status, j.output, j.error, j.error_class, j.finished_at = (

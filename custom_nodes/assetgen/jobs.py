@@ -26,7 +26,7 @@ from assetgen.models.job import RetryRecord
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore, parse_model
 
-JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot")
+JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32
 PLACEHOLDER = re.compile(r"\$(?:(output|input)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)|(projectId|jobId)\b)")

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.intake_cmd",
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.jobs_cmd",
+    "orchestrator.cli.autopilot_cmd",
     "orchestrator.cli.alpha_cmd",
     "orchestrator.cli.pack_cmd",
     "orchestrator.cli.export_cmd",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from assetgen.errors import InvalidInput
 from assetgen.jobs import create_job, list_jobs, request_cancel, requeue_for_retry
-from assetgen.models import TERMINAL_STATUSES, Job
+from assetgen.models import Job
 from orchestrator.cli import CliContext
-from orchestrator.progress_bar import ProgressBar
+from orchestrator.job_chains import run_chains
 from orchestrator.worker import Worker
 
 MAX_JOB_FILE_BYTES = 4 * 2**20
@@ -85,38 +85,17 @@ def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.wait:
         ctx.emit(job.model_dump(mode="json"), f"queued {describe(job)}")
         return 0
-    final = asyncio.run(_run_until_done(ctx, job, show_progress=not ctx.as_json))
+    final = asyncio.run(
+        run_chains(
+            ctx.settings,
+            job.project_id,
+            [job.id],
+            label=f"{job.type} {job.id}",
+            show_progress=not ctx.as_json,
+        )
+    )
     ctx.emit([j.model_dump(mode="json") for j in final], lambda: "\n".join(describe(j) for j in final))
     return 0 if all(j.status == "succeeded" for j in final) else 1
-
-
-async def _run_until_done(ctx: CliContext, job: Job, *, show_progress: bool) -> list[Job]:
-    """Run a worker in this process until ``job`` and the jobs it chains have ended."""
-    stop = asyncio.Event()
-    worker = Worker(ctx.settings)
-    task = asyncio.create_task(worker.run(stop))
-    bar = ProgressBar(f"{job.type} {job.id}", enabled=show_progress)
-    chain = [job.id]
-    try:
-        while True:
-            await asyncio.sleep(0.3)
-            if task.done():
-                task.result()
-            jobs = [ctx.store.read(job.project_id, "jobs", jid) for jid in chain]
-            chain += [c for j in jobs for c in j.child_job_ids if c not in chain]
-            running = next((j for j in jobs if j.status == "running"), None)
-            if running and running.progress:
-                bar.update(
-                    running.progress.value,
-                    running.progress.max,
-                    f"{running.type} {running.progress.message or ''}",
-                )
-            if len(jobs) == len(chain) and all(j.status in TERMINAL_STATUSES for j in jobs):
-                bar.close(f"{sum(j.status == 'succeeded' for j in jobs)}/{len(jobs)} succeeded")
-                return jobs
-    finally:
-        stop.set()
-        await task
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:

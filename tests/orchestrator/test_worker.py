@@ -95,7 +95,7 @@ def test_bad_input_fails_without_retry_and_unavailable_types_say_so(demo_store: 
     assert (
         by_type["bg_remove"].error_class == "non_retryable" and "no_such_asset" in by_type["bg_remove"].error
     )
-    assert "not available yet" in by_type["autopilot"].error
+    assert by_type["autopilot"].status == "failed" and "specId" in by_type["autopilot"].error
 
 
 def test_a_corrupt_job_file_fails_alone(demo_store: ProjectStore) -> None:

@@ -85,6 +85,7 @@ class GenerateInput(Contract):
     checkpoint_name: str | None = Field(default=None, description="A checkpoint record id.")
     variants: int | None = Field(default=None, ge=1, le=256)
     overrides: dict[str, Any] = Field(default_factory=dict)
+    seed_offset: int = Field(default=0, ge=0, le=2**31, description="assetgen: moves every seed (new seeds).")
     loras: list[dict[str, Any]] | None = None
     next_jobs: list[NextJob] = Field(default_factory=list)
 

@@ -41,6 +41,33 @@ class StyleConsistency(Contract):
     anchor_refs: list[str] = Field(default_factory=list)
 
 
+class QualityLimits(Contract):
+    """The limits the checks use (``qualityContract.checks`` in a spec; assetgen addition)."""
+
+    min_detail_std: float = Field(
+        default=4.0, ge=0, description="Luminance std (0-255) below which an image is flat."
+    )
+    coverage_min: float = Field(default=0.04, ge=0, le=1, description="Smallest subject area / frame area.")
+    coverage_max: float = Field(default=0.85, ge=0, le=1, description="Largest subject area / frame area.")
+    safe_margin_px: int = Field(
+        default=1, ge=0, description="Opaque pixels must stay this far from the edges."
+    )
+    border_alpha_max: int = Field(
+        default=16, ge=0, le=255, description="Highest alpha allowed on the border."
+    )
+    allow_multiple_subjects: bool = False
+    main_subject_min_share: float = Field(default=0.9, ge=0, le=1, description="Main component / all opaque.")
+    palette_max_distance: float | None = Field(
+        default=None, ge=0, description="Mean OKLab distance to the palette (about 0.1 = loose); None = off."
+    )
+    duplicate_max_bits: int = Field(
+        default=3, ge=0, le=64, description="dHash distance at or under = duplicate."
+    )
+    max_attempts: int = Field(
+        default=2, ge=1, le=10, description="Autopilot generate rounds before needs review."
+    )
+
+
 class QualityContract(Contract):
     """What automation checks before a variant may be approved without a person."""
 
@@ -49,6 +76,7 @@ class QualityContract(Contract):
     alignment_tolerance_px: float = Field(default=2, ge=0)
     perspective_mode: Literal["strict", "allow_minor", "any"] = "any"
     silhouette_drift_tolerance: float = Field(default=0.2, ge=0, le=1)
+    checks: QualityLimits | None = Field(default=None, description="assetgen: autopilot's check limits.")
 
 
 class EntityLink(Contract):
