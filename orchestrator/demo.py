@@ -1,43 +1,35 @@
 """``make demo``: the whole loop on the demo project, stage by stage, with timings and pictures.
 
-project -> intake (the sample wishlist) -> refine -> generate (real ComfyUI) -> review (automatic pick of
-the most detailed variant) -> background removal -> pack (multi-frame specs) -> export (Unity, Godot, Unreal, custom) ->
-contact sheet. The demo project is recreated on every run; a project of that id that the demo did not
-create is never touched.
+project -> intake (the sample wishlist) -> refine -> autopilot for every ready spec (generate on the real
+ComfyUI, score against the quality contract, approve, remove backgrounds, pack multi-frame specs, export
+Unity/Godot/Unreal/custom bundles, all as ordinary jobs) -> a contact sheet of every variant. The demo
+project is recreated on every run; a project of that id that the demo did not create is never touched.
+The managed ComfyUI is stopped at the end when the demo started it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from assetgen.atlas_build import FrameSource, build_atlas
-from assetgen.bg_remove import run_bg_remove
 from assetgen.errors import Conflict
-from assetgen.exporting import build_export, write_export
-from assetgen.generation import plan_generation
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
 from assetgen.intake import intake_wishlist
-from assetgen.models import Asset, BgRemoveInput
+from assetgen.jobs import create_job, ms_from_iso
+from assetgen.models import Asset, Job
 from assetgen.projects import init_project
 from assetgen.refine import refine_spec_list
-from assetgen.review import set_primary
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore, write_json_atomic
-from orchestrator.backends import comfy_for_cli
-from orchestrator.generation_runner import generate_variants
-from orchestrator.progress_bar import ProgressBar
+from orchestrator import comfy_process
+from orchestrator.job_chains import run_chains
 
 DEMO_PROJECT_ID = "forest_demo"
 DEMO_MARKER = "assetgenDemo"
-EXPORT_PROFILES = ("unity", "godot", "unreal", "custom")
 
 
 @dataclass
@@ -46,9 +38,11 @@ class DemoSummary:
 
     project_id: str
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    job_seconds: dict[str, float] = field(default_factory=dict)
     specs: int = 0
     variants: int = 0
     approved: int = 0
+    needs_review: int = 0
     alpha: int = 0
     atlases: list[str] = field(default_factory=list)
     bundles: list[str] = field(default_factory=list)
@@ -59,9 +53,11 @@ class DemoSummary:
         return {
             "projectId": self.project_id,
             "stageSeconds": self.stage_seconds,
+            "jobSeconds": self.job_seconds,
             "specs": self.specs,
             "variants": self.variants,
             "approved": self.approved,
+            "needsReview": self.needs_review,
             "alphaImages": self.alpha,
             "atlases": self.atlases,
             "bundles": self.bundles,
@@ -83,15 +79,14 @@ def recreate_demo_project(store: ProjectStore, project_id: str = DEMO_PROJECT_ID
     write_json_atomic(store.project_dir(project_id) / "project.json", data)
 
 
-def is_multi_frame(store: ProjectStore, project_id: str, spec_id: str) -> bool:
-    """Animation and UI-state specs become atlases; single images are exported as they are."""
-    spec = store.read(project_id, "specs", spec_id)
-    return spec.output is not None and spec.output.kind in ("animation", "ui_states")
-
-
-def detail_score(rgba: np.ndarray) -> float:
-    """Stand-in for the quality contract (autopilot's job): prefer the variant with the most detail."""
-    return float(rgba[..., :3].astype(np.float32).std())
+def job_seconds_by_type(jobs: list[Job]) -> dict[str, float]:
+    """Time spent running each job type (sum of finishedAt - startedAt)."""
+    totals: dict[str, float] = {}
+    for job in jobs:
+        if job.started_at and job.finished_at:
+            seconds = (ms_from_iso(job.finished_at) - ms_from_iso(job.started_at)) / 1000
+            totals[job.type] = round(totals.get(job.type, 0.0) + seconds, 2)
+    return totals
 
 
 async def run_demo(
@@ -101,6 +96,7 @@ async def run_demo(
     store = ProjectStore(settings.data_dir)
     project_id = DEMO_PROJECT_ID
     summary = DemoSummary(project_id=project_id)
+    comfy_was_running = bool(settings.comfyui_urls) or comfy_process.status(settings)["running"]
 
     def stage(name: str, started: float) -> None:
         summary.stage_seconds[name] = round(time.monotonic() - started, 2)
@@ -124,102 +120,59 @@ async def run_demo(
 
     started = time.monotonic()
     outcome = refine_spec_list(store, project_id, spec_list.id)
-    ready = list(outcome.ready)
     summary.specs = len(outcome.spec_list.derived_spec_ids)
     stage("refine", started)
 
     started = time.monotonic()
-    plans = [
-        plan_generation(store, project_id, spec_id, variants=variants, random_seed=index * 1000)
-        for index, spec_id in enumerate(ready)
+    roots = [
+        create_job(store, project_id, "autopilot", {"specId": s, "variants": variants}).id
+        for s in outcome.ready
     ]
-    bar = ProgressBar("[demo] generate")
-    total_steps = sum(len(p.seeds) * p.steps for p in plans)
-    done = {"steps": 0}
-    async with comfy_for_cli(settings) as client:
-        for plan in plans:
-            base = done["steps"]
-
-            def on_progress(event: dict, base: int = base, plan: Any = plan) -> None:
-                if event.get("type") == "progress":
-                    bar.update(base + event.get("value", 0), total_steps, plan.spec_id)
-
-            async def on_batch(count: int, _total: int, base: int = base, steps: int = plan.steps) -> None:
-                done["steps"] = base + count * steps
-
-            await generate_variants(client, store, plan, progress=on_progress, on_batch_done=on_batch)
-            summary.variants += len(plan.seeds)
-    bar.close(f"{summary.variants} variants")
-    stage("generate", started)
+    try:
+        jobs = await run_chains(settings, project_id, roots, label="[demo] autopilot")
+    finally:
+        if not comfy_was_running:
+            comfy_process.stop(settings)
+    summary.job_seconds = job_seconds_by_type(jobs)
+    stage("autopilot", started)
 
     started = time.monotonic()
     sheet_items = []
-    for spec_id in ready:
+    for spec_id in outcome.ready:
         asset: Asset = store.read(project_id, "assets", spec_id)
-        version = asset.versions[-1]
-        scored = [(detail_score(read_rgba(store.resolve(v.original_path))), v) for v in version.variants]
-        best = max(scored, key=lambda item: item[0])[1]
-        set_primary(store, project_id, spec_id, best.id, by="demo")
-        summary.approved += 1
-        sheet_items += [
-            (f"{spec_id[-14:]} {'*' if v is best else ''}", read_rgba(store.resolve(v.original_path)))
-            for _, v in scored
-        ]
-    stage("review", started)
-
-    started = time.monotonic()
-    for spec_id in ready:
-        asset = store.read(project_id, "assets", spec_id)
-        version = asset.versions[-1]
-        # Multi-frame specs keep every frame of the approved version; single images only the primary.
-        multi = is_multi_frame(store, project_id, spec_id)
-        frames = [v.id for v in version.variants] if multi else [version.primary_variant_id]
-        request = BgRemoveInput(asset_id=spec_id, variant_ids=frames, method="colorkey", trim=False)
-        await asyncio.to_thread(run_bg_remove, store, project_id, request, session=None)
-        summary.alpha += len(frames)
-    stage("bg_remove", started)
-
-    started = time.monotonic()
-    targets = []
-    for spec_id in ready:
-        asset = store.read(project_id, "assets", spec_id)
-        if is_multi_frame(store, project_id, spec_id):
-            atlas_id = f"{spec_id}-atlas"
-            frames = [FrameSource(asset_id=spec_id, variant_id=v.id) for v in asset.versions[-1].variants]
-            built = await asyncio.to_thread(build_atlas, store, project_id, atlas_id, frames)
-            for updated in built.specs:
-                store.write(project_id, "specs", updated)
-            summary.atlases.append(atlas_id)
-            preview = store.files_dir(project_id, "atlases", atlas_id) / "atlas-preview.png"
-            if preview.is_file():
-                summary.atlas_previews.append(str(preview))
-            targets.append(atlas_id)
-        else:
-            targets.append(spec_id)
-    stage("pack", started)
-
-    started = time.monotonic()
-    for target in targets:
-        for profile in EXPORT_PROFILES:
-            bundle = await asyncio.to_thread(build_export, store, project_id, target, profile=profile)
-            record = await asyncio.to_thread(write_export, store, project_id, bundle, target_id=target)
-            summary.bundles.append(record.id)
-    stage("export", started)
-
+        verdict = (asset.model_extra or {}).get("autopilot", {}).get("status")
+        summary.approved += verdict == "approved"
+        summary.needs_review += verdict == "needs_review"
+        for version in asset.versions:
+            for variant in version.variants:
+                summary.variants += 1
+                summary.alpha += bool(variant.alpha_path)
+                mark = "*" if variant.id == version.primary_variant_id else ""
+                label = f"{spec_id.removeprefix('forest_run-')} {variant.seed} {mark}"
+                sheet_items.append((label, read_rgba(store.resolve(variant.original_path))))
+    summary.atlases = store.list_ids(project_id, "atlases")
+    summary.bundles = store.list_ids(project_id, "exports")
+    for atlas_id in summary.atlases:
+        preview = store.files_dir(project_id, "atlases", atlas_id) / "atlas-preview.png"
+        if preview.is_file():
+            summary.atlas_previews.append(str(preview))
     sheet_path = store.project_dir(project_id) / "files" / "demo" / "contact-sheet.png"
     store.write_file(
         sheet_path, encode_png(contact_sheet(sheet_items, cell_px=112, columns=max(2, variants * 2)))
     )
     summary.contact_sheet = str(sheet_path)
     write_json_atomic(sheet_path.with_name("demo-summary.json"), summary.as_dict())
+    stage("pictures", started)
     return summary
 
 
 def describe(summary: DemoSummary) -> str:
     lines = [
         f"demo project {summary.project_id}: {summary.specs} specs, {summary.variants} variants, "
-        f"{summary.approved} approved, {summary.alpha} alpha images, {len(summary.atlases)} atlases, {len(summary.bundles)} bundles",
+        f"{summary.approved} approved ({summary.needs_review} need review), {summary.alpha} alpha images, "
+        f"{len(summary.atlases)} atlases, {len(summary.bundles)} bundles",
         "time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in summary.stage_seconds.items()),
+        "job time by type: " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(summary.job_seconds.items())),
         f"contact sheet: {summary.contact_sheet}",
     ]
     lines += [f"atlas preview: {p}" for p in summary.atlas_previews]
