@@ -143,6 +143,7 @@ def resolve_lora_stack(
             )
         manual.setdefault(lora_id, release or None)
     excluded = set(spec.lora_policy.exclude if spec.lora_policy else [])
+    strengths = spec.lora_policy.strengths if spec.lora_policy else {}
     stack_policy = project.policies.model_stack_policy
     allowed_layers = MODE_LAYERS[policy.mode]
     if stack_policy is not None and policy.mode != "manual":
@@ -217,8 +218,8 @@ def resolve_lora_stack(
                     release_id=release.id,
                     file=file,
                     sha256=release.sha256 or release.weights.sha256,
-                    strength_model=lora.strength_model,
-                    strength_clip=lora.strength_clip,
+                    strength_model=strengths.get(lora.id, lora.strength_model),
+                    strength_clip=strengths.get(lora.id, lora.strength_clip),
                     layer=layer,
                 )
             )

@@ -66,6 +66,22 @@ def compile_prompt(
 ) -> CompiledPrompt:
     """Compile ``spec``'s prompts for ``checkpoint`` (the one the job really sends to ComfyUI)."""
     fragments: list[PromptFragment] = []
+    if spec.prompt_policy is not None and spec.prompt_policy.compile_mode == "verbatim":
+        # A recreated spec carries the exact prompts an image was made with: no layer may add to them.
+        return _package(
+            checkpoint.id,
+            [
+                PromptFragment(
+                    layer="verbatim",
+                    source_id=spec.id,
+                    order=1,
+                    positive=spec.prompt.positive,
+                    negative=spec.prompt.negative,
+                )
+            ],
+            spec.prompt.positive,
+            spec.prompt.negative,
+        )
 
     def add(layer: str, source_id: str, positive: str = "", negative: str = "") -> None:
         if positive.strip() or negative.strip():
@@ -163,8 +179,14 @@ def compile_prompt(
 
     positive = _join([part for f in fragments for part in _split(f.positive)])
     negative = _join([part for f in fragments for part in _split(f.negative)])
+    return _package(checkpoint.id, fragments, positive, negative)
+
+
+def _package(
+    checkpoint_id: str, fragments: list[PromptFragment], positive: str, negative: str
+) -> CompiledPrompt:
     package = {
-        "checkpointId": checkpoint.id,
+        "checkpointId": checkpoint_id,
         "positive": positive,
         "negative": negative,
         "trace": [f.model_dump(mode="json") for f in fragments],

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.jobs_cmd",
     "orchestrator.cli.autopilot_cmd",
+    "orchestrator.cli.recreate_cmd",
     "orchestrator.cli.alpha_cmd",
     "orchestrator.cli.pack_cmd",
     "orchestrator.cli.export_cmd",
@@ -115,6 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("assetgen: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        logging.getLogger("assetgen.cli").debug("unexpected error", exc_info=True)
+        print(
+            f"assetgen: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(run with -vv to log the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     except BrokenPipeError:
         return EXIT_OK
 

@@ -32,6 +32,10 @@ class LoraPolicy(Contract):
     release_policy: ReleasePolicy | None = None
     include: list[str] = Field(default_factory=list, description="assetgen: LoRA ids always considered.")
     exclude: list[str] = Field(default_factory=list, description="assetgen: LoRA ids never used.")
+    strengths: dict[str, float] = Field(
+        default_factory=dict,
+        description="assetgen: LoRA id -> strength (model and CLIP) instead of the record's.",
+    )
 
 
 class StyleConsistency(Contract):
@@ -89,7 +93,9 @@ class EntityLink(Contract):
 class PromptPolicy(Contract):
     """How the prompt compiler orders tags and which preset it uses."""
 
-    compile_mode: str | None = None
+    compile_mode: str | None = Field(
+        default=None, description="'verbatim' sends prompt.positive/negative as they are (recreated specs)."
+    )
     tag_order_mode: str | None = None
     tag_order: list[str] = Field(default_factory=list)
     prompt_preset_id: str | None = None
