@@ -183,7 +183,11 @@ def resolve_lora_stack(
     layer_counts: dict[str, int] = {}
     for layer in allowed_layers:
         in_layer = [c for c in eligible if c.layer == layer]
-        in_layer.sort(key=lambda c: (not (policy.prefer_recommended and c.lora.recommended), c.lora.id))
+        if layer == "manual":  # the spec's own order (a recreated spec replays the original stack order)
+            order = list(manual)
+            in_layer.sort(key=lambda c: order.index(c.lora.id))
+        else:
+            in_layer.sort(key=lambda c: (not (policy.prefer_recommended and c.lora.recommended), c.lora.id))
         has_recommended = any(c.lora.recommended for c in in_layer)
         for candidate in in_layer:
             lora = candidate.lora
