@@ -17,7 +17,7 @@ from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
-from assetgen.models import Asset, AssetSpec
+from assetgen.models import Asset, AssetSpec, Job
 from assetgen.models.spec import QualityLimits
 from assetgen.quality import VariantQuality, dhash, evaluate_variant, near_duplicates
 from assetgen.review import asset_lock, set_note, set_primary
@@ -150,6 +150,37 @@ def decide(
         return Decision("regenerate", qualities, reasons=tuple(reasons))
     _mark_asset(store, project_id, spec.id, status="needs_review", attempt=attempt, reasons=reasons)
     return Decision("needs_review", qualities, reasons=tuple(reasons))
+
+
+def start_autopilot(
+    store: ProjectStore, project_id: str, spec_ids: list[str] | None = None, *, variants: int | None = None
+) -> tuple[list[Job], list[str]]:
+    """Queue one ``autopilot`` job per autopilot-ready spec (all, or those named); returns (jobs, skipped ids).
+
+    A spec named explicitly that is not ready is an error that says how to see why."""
+    from assetgen.jobs import create_job
+    from assetgen.project_context import load_project_context
+    from assetgen.readiness import assess_readiness
+
+    context = load_project_context(store, project_id)
+    chosen, skipped = [], []
+    for spec_id in spec_ids or store.list_ids(project_id, "specs"):
+        spec = store.read(project_id, "specs", spec_id)
+        if spec.status == "deprecated" or not assess_readiness(spec, context).is_ready:
+            if spec_ids:
+                raise InvalidInput(
+                    f"spec {spec_id!r} is not autopilot-ready; `assetgen specs validate` says why"
+                )
+            skipped.append(spec_id)
+        else:
+            chosen.append(spec_id)
+    jobs = [
+        create_job(
+            store, project_id, "autopilot", {"specId": s, **({"variants": variants} if variants else {})}
+        )
+        for s in chosen
+    ]
+    return jobs, skipped
 
 
 def _mark_asset(

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from assetgen.errors import InvalidInput
-from assetgen.jobs import create_job
-from assetgen.project_context import load_project_context
-from assetgen.readiness import assess_readiness
+from assetgen.autopilot import start_autopilot
 from orchestrator.cli import CliContext
 from orchestrator.job_chains import run_chains
 
@@ -23,22 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_autopilot(args: argparse.Namespace, ctx: CliContext) -> int:
-    context = load_project_context(ctx.store, args.project_id)
-    spec_ids = args.spec_ids or ctx.store.list_ids(args.project_id, "specs")
-    chosen, skipped = [], []
-    for spec_id in spec_ids:
-        spec = ctx.store.read(args.project_id, "specs", spec_id)
-        readiness = assess_readiness(spec, context)
-        if spec.status == "deprecated" or not readiness.is_ready:
-            skipped.append(spec_id)
-            if args.spec_ids:
-                raise InvalidInput(f"spec {spec_id!r} is not autopilot-ready; see `assetgen specs validate`")
-            continue
-        chosen.append(spec_id)
-    jobs = []
-    for spec_id in chosen:
-        data = {"specId": spec_id, **({"variants": args.variants} if args.variants else {})}
-        jobs.append(create_job(ctx.store, args.project_id, "autopilot", data))
+    jobs, skipped = start_autopilot(ctx.store, args.project_id, args.spec_ids or None, variants=args.variants)
     if not args.wait:
         ctx.emit(
             {"jobIds": [j.id for j in jobs], "skipped": skipped},

@@ -450,6 +450,9 @@ async function startJobs(kind) {
     result = await guarded(() => api(paths.variant(p, a, item.id, "bg-remove"), { method: "POST", body: { by: reviewer() } }));
   } else if (kind === "bg-all") {
     result = await guarded(() => api(paths.asset(p, a, "bg-remove"), { method: "POST", body: { by: reviewer() } }));
+  } else if (kind === "autopilot") {
+    if (!confirm("Run autopilot on every autopilot-ready spec of this project?")) return;
+    result = await guarded(() => api(paths.autopilot(p), { method: "POST", body: {} }));
   } else if (kind === "pack") {
     result = await guarded(() => api(paths.asset(p, a, "pack"), { method: "POST", body: { by: reviewer() } }));
   }
@@ -556,6 +559,7 @@ function wire() {
   });
   $("compare-btn").addEventListener("click", () => openCompare());
   $("regen-btn").addEventListener("click", () => startJobs("regen"));
+  $("autopilot-btn").addEventListener("click", () => startJobs("autopilot"));
   $("bg-all-btn").addEventListener("click", () => startJobs("bg-all"));
   $("bg-one-btn").addEventListener("click", () => startJobs("bg-one"));
   $("pack-btn").addEventListener("click", () => startJobs("pack"));

@@ -241,3 +241,14 @@ def test_live_job_progress_arrives_over_the_event_stream(
         job.status, job.progress = "succeeded", Progress(value=16, max=16, percent=100)
         review_store.write("review_demo", "jobs", job)
         page.wait_for_function("document.querySelector('#jobs-count').textContent === '0'", timeout=10000)
+
+
+def test_the_autopilot_button_queues_jobs(chromium, server: str, review_store: ProjectStore) -> None:
+    from assetgen.jobs import list_jobs
+
+    with gallery(chromium, server, DESKTOP) as page:
+        page.on("dialog", lambda dialog: dialog.accept())
+        answer = post(page, "autopilot", lambda: page.click("#autopilot-btn"))
+        assert {j["type"] for j in answer["jobs"]} <= {"autopilot"}
+        assert len(list_jobs(review_store, "review_demo")) == len(answer["jobs"])
+        page.wait_for_function("document.querySelector('#jobs-toggle').hidden === false")
