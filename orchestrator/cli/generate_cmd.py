@@ -1,71 +1,67 @@
-"""``assetgen generate``: generate variants of a spec through ComfyUI and ingest them into the project."""
+"""``assetgen generate``: queue a generate job for a spec (and with --wait, run it here with a progress bar)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 
-from assetgen.generation import plan_generation
-from orchestrator.backends import comfy_for_cli
+from assetgen.jobs import create_job
+from assetgen.models import Job
+from orchestrator import comfy_process
 from orchestrator.cli import CliContext
-from orchestrator.generation_runner import generate_variants
-from orchestrator.progress_bar import ProgressBar
+from orchestrator.job_chains import run_chains
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    gen = sub.add_parser("generate", help="generate variants of a spec through ComfyUI")
+    gen = sub.add_parser("generate", help="generate variants of a spec through ComfyUI (a generate job)")
     gen.add_argument("project_id")
     gen.add_argument("spec_id")
     gen.add_argument("--variants", type=int, help="number of variants (default: the spec's)")
     gen.add_argument("--seed", type=int, help="fixed base seed (variant i gets seed+i)")
     gen.add_argument("--checkpoint", help="checkpoint record id (default: the spec's / the policy's)")
     gen.add_argument("--template", default="txt2img", help="workflow template id (workflows/api/<id>.json)")
-    gen.add_argument("--keep-comfy", action="store_true", help="leave a managed ComfyUI running afterwards")
+    gen.add_argument("--wait", action="store_true", help="run the job here (a worker) and show its progress")
+    gen.add_argument("--keep-comfy", action="store_true", help="with --wait: leave a managed ComfyUI running")
     gen.set_defaults(handler=cmd_generate)
 
 
 def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
-    overrides = {"seed": args.seed} if args.seed is not None else {}
-    plan = plan_generation(
-        ctx.store,
-        args.project_id,
-        args.spec_id,
-        checkpoint_id=args.checkpoint,
-        variants=args.variants,
-        overrides=overrides,
-        template_id=args.template,
-    )
-    bar = ProgressBar(f"generate {args.spec_id}", enabled=not ctx.as_json)
-    total = len(plan.seeds) * plan.steps
-    state = {"done": 0}
-
-    def on_progress(event: dict) -> None:
-        if event.get("type") == "progress":
-            bar.update(
-                state["done"] * plan.steps + event.get("value", 0),
-                total,
-                f"variant {state['done'] + 1}/{len(plan.seeds)}",
+    data: dict = {"specId": args.spec_id, "templateId": args.template}
+    if args.variants is not None:
+        data["variants"] = args.variants
+    if args.seed is not None:
+        data["overrides"] = {"seed": args.seed}
+    if args.checkpoint:
+        data["checkpointName"] = args.checkpoint
+    ctx.store.read(args.project_id, "specs", args.spec_id)  # a clear NotFound before a job exists
+    job = create_job(ctx.store, args.project_id, "generate", data)
+    if not args.wait:
+        ctx.emit(job.model_dump(mode="json"), f"queued generate job {job.id}; `assetgen worker` runs it")
+        return 0
+    comfy_was_running = bool(ctx.settings.comfyui_urls) or comfy_process.status(ctx.settings)["running"]
+    try:
+        (final,) = asyncio.run(
+            run_chains(
+                ctx.settings,
+                args.project_id,
+                [job.id],
+                label=f"generate {args.spec_id}",
+                show_progress=not ctx.as_json,
             )
+        )
+    finally:
+        if not comfy_was_running and not args.keep_comfy:
+            comfy_process.stop(ctx.settings)
+    ctx.emit(final.model_dump(mode="json"), lambda: describe(final))
+    return 0 if final.status == "succeeded" else 1
 
-    async def on_batch_done(done: int, count: int) -> None:
-        state["done"] = done
-        bar.update(done * plan.steps, total, f"{done}/{count} variants")
 
-    async def run() -> dict:
-        async with comfy_for_cli(ctx.settings, keep_running=args.keep_comfy) as client:
-            return await generate_variants(
-                client, ctx.store, plan, progress=on_progress, on_batch_done=on_batch_done
-            )
-
-    output = asyncio.run(run())
-    bar.close(f"{len(output['variantIds'])} variants")
+def describe(job: Job) -> str:
+    if job.status != "succeeded":
+        return f"generate job {job.id} {job.status}: {job.error}"
+    out = job.output
     lines = [
         f"{vid}  seed {seed}  {path}"
-        for vid, seed, path in zip(
-            output["variantIds"], output["seeds"], output["originalPaths"], strict=True
-        )
+        for vid, seed, path in zip(out["variantIds"], out["seeds"], out["originalPaths"], strict=True)
     ]
-    ctx.emit(
-        output, lambda: "\n".join([f"asset {output['assetId']} version {output['assetVersionId']}:", *lines])
-    )
-    return 0
+    return "\n".join([f"asset {out['assetId']} version {out['assetVersionId']} (job {job.id}):", *lines])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,7 @@ from assetgen.store import ProjectStore
 from assetgen.variant_metadata import read_variant_metadata
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
+from tests.conftest import DEMO_PROJECT
 
 pytestmark = pytest.mark.comfy
 
@@ -223,3 +226,36 @@ def test_cli_comfy_start_status_stop_and_a_lora_prompt(tmp_path: Path) -> None:
         or "Z" in Path(f"/proc/{state['pid']}/stat").read_text().split()[2]
     )
     assert json.loads(cli("comfy", "status").stdout)["running"] is False
+
+
+def test_cli_generate_wait_runs_a_generate_job(comfy_env, tmp_path: Path) -> None:
+    _, state = comfy_env
+    root = tmp_path / "data"
+    shutil.copytree(DEMO_PROJECT, root / "projects" / "demo")
+    env = {**os.environ, "COMFYUI_URL": state.url}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestrator.cli",
+            "--data-dir",
+            str(root),
+            "--json",
+            "generate",
+            "demo",
+            "potion_icon",
+            "--variants",
+            "1",
+            "--seed",
+            "77",
+            "--wait",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    job = json.loads(result.stdout)
+    assert job["status"] == "succeeded" and job["type"] == "generate" and job["output"]["seeds"] == [77]
+    assert (root / job["output"]["originalPaths"][0]).is_file()
