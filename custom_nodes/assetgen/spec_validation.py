@@ -151,9 +151,17 @@ def check_spec_references(
     if spec.lora_policy is not None:
         lora_fields += [(f"loraPolicy.include[{i}]", x) for i, x in enumerate(spec.lora_policy.include)]
         lora_fields += [(f"loraPolicy.exclude[{i}]", x) for i, x in enumerate(spec.lora_policy.exclude)]
-    for field_name, lora_id in lora_fields:
-        if lora_id not in context.loras:
+    for field_name, ref in lora_fields:
+        lora_id, _, release_id = ref.partition("@")  # ``id@release`` pins a release (assetgen.policy)
+        lora = context.loras.get(lora_id)
+        if lora is None:
             error(field_name, f"unknown LoRA {lora_id!r}; known: {', '.join(context.loras) or 'none'}")
+        elif release_id and release_id not in {r.id for r in lora.releases}:
+            error(
+                field_name,
+                f"LoRA {lora_id!r} has no release {release_id!r}; releases: "
+                f"{', '.join(r.id for r in lora.releases) or 'none'}",
+            )
     for index, tag in enumerate(spec.tags):
         group_id, sep, _ = tag.partition(":")
         if not sep or not group_id:
