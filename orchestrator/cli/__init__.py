@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.project_cmd",
     "orchestrator.cli.comfy_cmd",
     "orchestrator.cli.intake_cmd",
+    "orchestrator.cli.prompt_cmd",
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.jobs_cmd",
     "orchestrator.cli.alpha_cmd",

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from assetgen.generation import plan_generation
+from assetgen.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from orchestrator.backends import comfy_for_cli
 from orchestrator.cli import CliContext
 from orchestrator.generation_runner import generate_variants
@@ -35,6 +36,7 @@ def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
         overrides=overrides,
         template_id=args.template,
     )
+    require_plan_checkpoint_matches(plan, model_roots(ctx.settings), cache_file=hash_cache_file(ctx.settings))
     bar = ProgressBar(f"generate {args.spec_id}", enabled=not ctx.as_json)
     total = len(plan.seeds) * plan.steps
     state = {"done": 0}
