@@ -33,7 +33,7 @@ def explain_prompt(
     if spec.baseline_profile_id and link is not None and spec.baseline_profile_id not in allowed:
         data["warnings"].append(
             f"baseline profile {spec.baseline_profile_id!r} is not allowed with {plan.checkpoint.id!r} "
-            f"(checkpointBaselineMap allows {[a for a in allowed if a]}): its hints are still applied"
+            f"(checkpointBaselineMap allows {sorted({a for a in allowed if a})}): its hints are still applied"
         )
     return data
 
