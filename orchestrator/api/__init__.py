@@ -25,6 +25,7 @@ ROUTE_MODULES = (
     "orchestrator.api.spec_lists_routes",
     "orchestrator.api.specs_routes",
     "orchestrator.api.jobs_routes",
+    "orchestrator.api.exceptions_routes",
     "orchestrator.api.assets_routes",
     "orchestrator.api.files_routes",
     "orchestrator.api.gallery_routes",

@@ -29,6 +29,7 @@ export const paths = {
   variant: (p, a, v, action) => `/api/projects/${enc(p)}/assets/${enc(a)}/variants/${enc(v)}/${action}`,
   asset: (p, a, action) => `/api/projects/${enc(p)}/assets/${enc(a)}/${action}`,
   jobs: (p) => `/api/projects/${enc(p)}/jobs`,
+  exceptions: (p) => `/api/projects/${enc(p)}/exceptions`,
   jobEvents: (p) => `/api/projects/${enc(p)}/jobs/events${token ? `?token=${enc(token)}` : ""}`,
 };
 
