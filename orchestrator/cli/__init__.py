@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.prompt_cmd",
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.jobs_cmd",
+    "orchestrator.cli.import_cmd",
     "orchestrator.cli.alpha_cmd",
     "orchestrator.cli.pack_cmd",
     "orchestrator.cli.export_cmd",
