@@ -328,12 +328,13 @@ def _check_spec(report: FileReport, spec: AssetSpec, context: ProjectContext) ->
     for problem in verdict.warnings:
         report.add("warning", problem.field, problem.message)
     if (
-        spec.checkpoint_id in context.checkpoints
+        spec.status != "ready"  # a ready spec with a disallowed baseline is an error of check_spec
+        and spec.checkpoint_id in context.checkpoints
         and spec.baseline_profile_id in context.baseline_profiles
         and not is_baseline_compatible(context, spec.checkpoint_id or "", spec.baseline_profile_id or "")
     ):
         report.add(
-            "error" if spec.status == "ready" else "warning",
+            "warning",
             "baselineProfileId",
             f"{spec.baseline_profile_id!r} is not allowed with checkpoint {spec.checkpoint_id!r} "
             "(project.policies.checkpointBaselineMap)",

@@ -16,7 +16,7 @@ from assetgen.errors import AssetgenError
 from assetgen.models import AssetSpec
 from assetgen.project_context import ProjectContext, load_project_context
 from assetgen.readiness import Readiness, assess_readiness
-from assetgen.spec_defaults import checkpoint_profile
+from assetgen.spec_defaults import checkpoint_profile, is_baseline_compatible
 from assetgen.store import ProjectStore
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
@@ -146,6 +146,18 @@ def check_spec_references(
             "baselineProfileId",
             f"unknown baseline profile {spec.baseline_profile_id!r}; known: "
             f"{', '.join(context.baseline_profiles) or 'none'}",
+        )
+    if (
+        spec.status == "ready"
+        and spec.checkpoint_id in context.checkpoints
+        and spec.baseline_profile_id in context.baseline_profiles
+        and not is_baseline_compatible(context, spec.checkpoint_id or "", spec.baseline_profile_id or "")
+    ):
+        error(
+            "baselineProfileId",
+            f"a ready spec needs a baseline profile allowed for its checkpoint: {spec.baseline_profile_id!r} "
+            f"is not allowed with {spec.checkpoint_id!r} (project.policies.checkpointBaselineMap); pick an "
+            "allowed one or set status draft",
         )
     lora_fields = [(f"loraIds[{i}]", lora_id) for i, lora_id in enumerate(spec.lora_ids)]
     if spec.lora_policy is not None:
