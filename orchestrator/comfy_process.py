@@ -26,6 +26,7 @@ from pathlib import Path
 
 from assetgen.clock import now_iso
 from assetgen.errors import BackendUnavailable, Conflict
+from assetgen.model_files import model_roots as assetgen_model_roots
 from assetgen.settings import PACKAGE_DIR, Settings
 from assetgen.store import read_json, write_json_atomic
 
@@ -87,10 +88,7 @@ def run_dir(settings: Settings) -> Path:
 
 def model_roots(settings: Settings) -> list[Path]:
     """Folders holding checkpoints/ and loras/: the demo models first, then the user's own."""
-    roots = [settings.cache_dir / "models"]
-    if settings.models_dir is not None:
-        roots.append(settings.models_dir)
-    return roots
+    return assetgen_model_roots(settings)
 
 
 def extra_model_paths_yaml(settings: Settings) -> str:

@@ -22,6 +22,7 @@ from assetgen.errors import InvalidInput
 from assetgen.exporting import build_export, write_export
 from assetgen.generation import plan_generation
 from assetgen.jobs import create_job
+from assetgen.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
 from assetgen.models.base import Contract
@@ -69,6 +70,12 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
             template_id=request.template_id,
         )
         await ctx.save_plan(plan.model_dump(mode="json"))
+    await asyncio.to_thread(
+        require_plan_checkpoint_matches,
+        plan,
+        model_roots(ctx.settings),
+        cache_file=hash_cache_file(ctx.settings),
+    )
     total = len(plan.seeds) * plan.steps
     done = {"variants": 0}
 

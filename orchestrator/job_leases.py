@@ -10,6 +10,7 @@ and release happens inside the project's job lock (an flock), so the slot table
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,10 +18,12 @@ from pathlib import Path
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput
-from assetgen.jobs import ms_from_iso
+from assetgen.jobs import fail_stuck_job, is_stuck, ms_from_iso
 from assetgen.models import Job
 from assetgen.models.job import Lease
 from assetgen.store import ProjectStore, read_json, write_json_atomic
+
+log = logging.getLogger(__name__)
 
 
 def now_ms() -> int:
@@ -60,6 +63,22 @@ def _claimable(job: Job, now: int) -> bool:
     return job.status == "running" and (job.lease is None or job.lease.expires_at_ms <= now)
 
 
+def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now: int) -> set[str]:
+    """Fail (as ``timeout``, retried per policy) running jobs past the stuck threshold, even with a live lease:
+    a hung worker that keeps renewing must not hold a slot forever. Returns their ids. Under the job lock."""
+    if not any(job.status == "running" for job in jobs):
+        return set()
+    policy = store.read_project(project_id).policies.retry_policy
+    stuck = set()
+    for job in jobs:
+        if is_stuck(job, policy, now):
+            fail_stuck_job(job, policy, now)
+            store.write(project_id, "jobs", job)
+            stuck.add(job.id)
+            log.warning("project=%s job=%s stuck past the threshold: %s", project_id, job.id, job.error)
+    return stuck
+
+
 def claim_next_job(
     store: ProjectStore,
     project_id: str,
@@ -77,10 +96,15 @@ def claim_next_job(
             for k, v in _read_slots(path).items()
             if v.get("expiresAtMs", 0) > now and int(k) < config.concurrency
         }
+        jobs = read_jobs(store, project_id)
+        stuck = _fail_stuck_jobs(store, project_id, jobs, now)
+        slots = {k: v for k, v in slots.items() if v.get("jobId") not in stuck}
+        if stuck:
+            write_json_atomic(path, {"projectId": project_id, "slots": slots})
         if len(slots) >= config.concurrency:
             return None
         busy_jobs = {v.get("jobId") for v in slots.values()}
-        for job in read_jobs(store, project_id):
+        for job in jobs:
             if job.id in busy_jobs or not _claimable(job, now):
                 continue
             slot = next(i for i in range(config.concurrency) if str(i) not in slots)
@@ -88,7 +112,9 @@ def claim_next_job(
                 job.progress = None  # taken over: the previous run's progress is stale
             job.status = "running"
             job.attempt += 1
-            job.lease = Lease(worker_id=worker_id, slot=slot, expires_at_ms=now + config.lock_ttl_ms)
+            job.lease = Lease(
+                worker_id=worker_id, slot=slot, expires_at_ms=now + config.lock_ttl_ms, claimed_at_ms=now
+            )
             job.started_at = job.started_at or now_iso()
             job.next_retry_at = None
             job.updated_at = now_iso()

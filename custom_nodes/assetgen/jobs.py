@@ -266,6 +266,61 @@ def record_failure(
     return job
 
 
+def stuck_threshold_ms(policy: RetryPolicy, job_type: str) -> int:
+    """``retryPolicy.perJobType.<type>.stuckRunThresholdMs``, else ``stuckRunThresholdMs`` (0 = never stuck)."""
+    per_type = policy.per_job_type.get(job_type, {})
+    value = per_type.get("stuckRunThresholdMs", policy.stuck_run_threshold_ms)
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"project.json policies.retryPolicy.perJobType.{job_type}.stuckRunThresholdMs must be an "
+            f"integer (ms), got {value!r}"
+        ) from exc
+
+
+def running_ms(job: Job, now_ms: int) -> int | None:
+    """How long the current attempt of a running job has run (ms), or None when unknown."""
+    if job.status != "running":
+        return None
+    if job.lease is not None and job.lease.claimed_at_ms is not None:
+        return now_ms - job.lease.claimed_at_ms
+    if job.started_at and job.attempt <= 1:
+        return now_ms - ms_from_iso(job.started_at)
+    return None
+
+
+def is_stuck(job: Job, policy: RetryPolicy, now_ms: int) -> bool:
+    """A running job whose attempt has run longer than the stuck threshold, live lease or not."""
+    threshold = stuck_threshold_ms(policy, job.type)
+    elapsed = running_ms(job, now_ms)
+    return threshold > 0 and elapsed is not None and elapsed > threshold
+
+
+def fail_stuck_job(job: Job, policy: RetryPolicy, now_ms: int, *, rng: random.Random | None = None) -> Job:
+    """Fail a stuck attempt with error class ``timeout``; retried (or escalated) per the retry policy."""
+    elapsed = running_ms(job, now_ms) or 0
+    threshold = stuck_threshold_ms(policy, job.type)
+    worker = job.lease.worker_id if job.lease is not None else "unknown"
+    return record_failure(
+        job,
+        error=f"stuck: running {elapsed // 1000} s on worker {worker}, over the stuckRunThresholdMs of "
+        f"{threshold} ms (project.json policies.retryPolicy); the worker's run was abandoned",
+        error_class="timeout",
+        duration_ms=elapsed,
+        policy=policy,
+        now_ms=now_ms,
+        rng=rng,
+    )
+
+
+def list_exceptions(store: ProjectStore, project_id: str) -> list[Job]:
+    """The project's exception inbox: failed jobs that were escalated (``escalatedAt`` set), newest first."""
+    store.read_project(project_id)  # NotFound names the projects that exist
+    escalated = [j for j in list_jobs(store, project_id, status="failed") if j.escalated_at]
+    return sorted(escalated, key=lambda j: (j.escalated_at or "", j.id), reverse=True)
+
+
 def iso_from_ms(ms: int) -> str:
     """Epoch milliseconds as the contracts' ISO 8601 UTC string."""
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -16,7 +16,7 @@ from assetgen.errors import AssetgenError
 from assetgen.models import AssetSpec
 from assetgen.project_context import ProjectContext, load_project_context
 from assetgen.readiness import Readiness, assess_readiness
-from assetgen.spec_defaults import checkpoint_profile
+from assetgen.spec_defaults import checkpoint_profile, is_baseline_compatible
 from assetgen.store import ProjectStore
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
@@ -147,13 +147,33 @@ def check_spec_references(
             f"unknown baseline profile {spec.baseline_profile_id!r}; known: "
             f"{', '.join(context.baseline_profiles) or 'none'}",
         )
+    if (
+        spec.status == "ready"
+        and spec.checkpoint_id in context.checkpoints
+        and spec.baseline_profile_id in context.baseline_profiles
+        and not is_baseline_compatible(context, spec.checkpoint_id or "", spec.baseline_profile_id or "")
+    ):
+        error(
+            "baselineProfileId",
+            f"a ready spec needs a baseline profile allowed for its checkpoint: {spec.baseline_profile_id!r} "
+            f"is not allowed with {spec.checkpoint_id!r} (project.policies.checkpointBaselineMap); pick an "
+            "allowed one or set status draft",
+        )
     lora_fields = [(f"loraIds[{i}]", lora_id) for i, lora_id in enumerate(spec.lora_ids)]
     if spec.lora_policy is not None:
         lora_fields += [(f"loraPolicy.include[{i}]", x) for i, x in enumerate(spec.lora_policy.include)]
         lora_fields += [(f"loraPolicy.exclude[{i}]", x) for i, x in enumerate(spec.lora_policy.exclude)]
-    for field_name, lora_id in lora_fields:
-        if lora_id not in context.loras:
+    for field_name, ref in lora_fields:
+        lora_id, _, release_id = ref.partition("@")  # ``id@release`` pins a release (assetgen.policy)
+        lora = context.loras.get(lora_id)
+        if lora is None:
             error(field_name, f"unknown LoRA {lora_id!r}; known: {', '.join(context.loras) or 'none'}")
+        elif release_id and release_id not in {r.id for r in lora.releases}:
+            error(
+                field_name,
+                f"LoRA {lora_id!r} has no release {release_id!r}; releases: "
+                f"{', '.join(r.id for r in lora.releases) or 'none'}",
+            )
     for index, tag in enumerate(spec.tags):
         group_id, sep, _ = tag.partition(":")
         if not sep or not group_id:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from assetgen.errors import Conflict, InvalidInput, NotFound
 from assetgen.ids import ID_PATTERN, validate_file_name, validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
+from assetgen.models.base import mark_from_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -108,8 +109,10 @@ def parse_model(model: type[M], data: Any, *, where: str) -> M:
 
 
 def load_model(model: type[M], path: Path) -> M:
-    """Read and validate one JSON file."""
-    return parse_model(model, read_json(path), where=str(path))
+    """Read and validate one JSON file; written back, it keeps the keys it had (and gains only changed ones)."""
+    parsed = parse_model(model, read_json(path), where=str(path))
+    mark_from_file(parsed)
+    return parsed
 
 
 class ProjectStore:

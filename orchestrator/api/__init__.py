@@ -26,6 +26,7 @@ ROUTE_MODULES = (
     "orchestrator.api.specs_routes",
     "orchestrator.api.jobs_routes",
     "orchestrator.api.autopilot_routes",
+    "orchestrator.api.exceptions_routes",
     "orchestrator.api.assets_routes",
     "orchestrator.api.files_routes",
     "orchestrator.api.gallery_routes",

@@ -93,3 +93,19 @@ def test_unknown_tag_in_a_catalog_group_is_a_warning(demo_store: ProjectStore) -
     path.write_text(json.dumps(data))
     check = validate_project_specs(demo_store, "demo", ["potion_icon"]).checks[0]
     assert check.is_valid and any("view:upside_down" in w.message for w in check.warnings)
+
+
+def test_a_ready_spec_needs_a_baseline_allowed_for_its_checkpoint(demo_store) -> None:
+    from assetgen.errors import InvalidInput
+    from assetgen.models import BaselineProfile
+    from assetgen.specs import save_spec
+
+    demo_store.write(
+        "demo", "baseline-profiles", BaselineProfile(id="baseline_other", checkpoint_id="ckpt_other")
+    )
+    data = json.loads(demo_store.record_path("demo", "specs", "potion_icon").read_text())
+    data["baselineProfileId"] = "baseline_other"
+    with pytest.raises(InvalidInput, match="checkpointBaselineMap"):
+        save_spec(demo_store, "demo", "potion_icon", data)
+    data["status"] = "draft"
+    assert save_spec(demo_store, "demo", "potion_icon", data).status == "draft"

@@ -68,6 +68,13 @@ class JobList(Contract):
     jobs: list[Job]
 
 
+class ExceptionList(Contract):
+    """``GET /api/projects/{p}/exceptions``: the exception inbox, escalated failed jobs, newest first."""
+
+    count: int = Field(ge=0)
+    jobs: list[Job]
+
+
 # -- spec lists -------------------------------------------------------------------------------------
 class SpecListList(Contract):
     """A project's spec lists (wishlists)."""

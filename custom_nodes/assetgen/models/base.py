@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 from pydantic.alias_generators import to_camel
 
 
@@ -23,15 +30,55 @@ class Contract(BaseModel):
         extra="allow",
     )
 
+    # Set by ``mark_from_file`` on every object read from a file: then fields the file did not have and
+    # that still hold their default are not written back, so a hand-written (or AssetGenerator) file
+    # gains no keys when assetgen edits one field of it.
+    _from_file: bool = PrivateAttr(default=False)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when type, fields and kept unknown fields are equal (where it was read from does not count)."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return (
+            type(self) is type(other)
+            and self.__dict__ == other.__dict__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
     @model_serializer(mode="wrap")
     def _omit_unset_nones(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict):
+            from_file = self._from_file
             for name, field in type(self).model_fields.items():
-                if name not in self.model_fields_set and getattr(self, name, None) is None:
+                if name in self.model_fields_set:
+                    continue
+                value = getattr(self, name, None)
+                if value is None or (
+                    from_file
+                    and not field.is_required()
+                    and value == field.get_default(call_default_factory=True)
+                ):
                     data.pop(field.serialization_alias or field.alias or name, None)
                     data.pop(name, None)
         return data
+
+
+def mark_from_file(value: Any) -> None:
+    """Mark every contract inside ``value`` (models, lists, dicts) as read from a file (see ``_from_file``)."""
+    if isinstance(value, BaseModel):
+        if isinstance(value, Contract):
+            value._from_file = True
+        for name in type(value).model_fields:
+            mark_from_file(getattr(value, name, None))
+    elif isinstance(value, dict):
+        for item in value.values():
+            mark_from_file(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            mark_from_file(item)
 
 
 class Record(Contract):

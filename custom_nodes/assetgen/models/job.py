@@ -36,6 +36,11 @@ class Lease(Contract):
     worker_id: str
     slot: int | None = None
     expires_at_ms: int
+    claimed_at_ms: int | None = Field(
+        default=None,
+        description="When this attempt was claimed (epoch ms): a run longer than "
+        "retryPolicy.stuckRunThresholdMs is failed as a timeout even while its lease is renewed.",
+    )
 
 
 class Progress(Contract):

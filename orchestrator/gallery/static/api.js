@@ -30,6 +30,7 @@ export const paths = {
   asset: (p, a, action) => `/api/projects/${enc(p)}/assets/${enc(a)}/${action}`,
   jobs: (p) => `/api/projects/${enc(p)}/jobs`,
   autopilot: (p) => `/api/projects/${enc(p)}/autopilot`,
+  exceptions: (p) => `/api/projects/${enc(p)}/exceptions`,
   jobEvents: (p) => `/api/projects/${enc(p)}/jobs/events${token ? `?token=${enc(token)}` : ""}`,
 };
 

@@ -11,6 +11,7 @@ const state = {
 };
 let compare = null;
 let jobs = null;
+let exceptions = null;
 
 export const SHORTCUTS = [
   ["← → ↑ ↓", "move between variants"],
@@ -93,6 +94,7 @@ async function openProject(projectId, hint = {}) {
   state.assets = assets.assets || [];
   renderAssets();
   jobs?.start(projectId);
+  exceptions?.start(projectId);
   const pick = state.assets.find((a) => a.id === hint.a) || state.assets[0];
   if (pick) await openAsset(pick.id, hint.v);
   else { $("asset-title").textContent = "No assets yet"; grid.reset(0); $("grid-empty").hidden = false; ready(); }
@@ -593,6 +595,10 @@ async function main() {
       const assetId = job.output?.assetId || job.input?.assetId;
       if (assetId && assetId === state.assetId) reloadVariants(current()?.id);
     },
+  });
+  const { ExceptionsPanel } = await import("./exceptions.js");
+  exceptions = new ExceptionsPanel({
+    panel: $("exceptions"), list: $("exceptions-list"), toggle: $("exceptions-toggle"), count: $("exceptions-count"),
   });
   await guarded(loadProjects);
   $("grid").focus({ preventScroll: true });
