@@ -138,3 +138,54 @@ def test_a_bad_file_imports_nothing(demo_store, tmp_path) -> None:
         import_images(demo_store, "demo", files, asset_id=ASSET, spec_id="nope")
     with pytest.raises(InvalidInput):
         import_images(demo_store, "demo", files, asset_id="../evil")
+
+
+@pytest.mark.browser
+def test_pixi_loads_the_fixture_projects_animation_spec_as_a_kit(tmp_path, capsys) -> None:
+    """The AssetGenerator-format fixture: its animation spec's frames (imported) -> atlas -> pixi_kit in PixiJS."""
+    from tests.assetgenerator_fixture import FIXTURE_PROJECT, PROJECT_ID, copy_fixture
+
+    require_clients()
+    spec_id = next(
+        p.stem
+        for p in sorted((FIXTURE_PROJECT / "specs").glob("*.json"))
+        if json.loads(p.read_text()).get("output", {}).get("kind") == "animation"
+    )
+    store = ProjectStore(copy_fixture(tmp_path / "data"))
+    files = frame_files(tmp_path / "in", 4)
+    args = [
+        "--data-dir",
+        str(store.root),
+        "--json",
+        "import",
+        PROJECT_ID,
+        *map(str, files),
+        "--asset",
+        spec_id,
+        "--spec",
+        spec_id,
+        "--source",
+        "studio",
+    ]
+    capsys.readouterr()
+    assert main(args) == 0
+    output = json.loads(capsys.readouterr().out)
+    for variant_id in output["variantIds"]:
+        decide(store, PROJECT_ID, spec_id, variant_id, "approve", by="ana")
+    run_bg_remove(store, PROJECT_ID, BgRemoveInput(asset_id=spec_id, method="colorkey"), session=None)
+    build_atlas(store, PROJECT_ID, "fixture_sheet", [FrameSource(spec_id, v) for v in output["variantIds"]])
+    bundle = build_export(store, PROJECT_ID, "fixture_sheet", profile="pixi_kit")
+    site = tmp_path / "kit"
+    write_bundle_to(site, bundle)
+    copy_clients(site)
+    (site / "index.html").write_text(PAGE)
+    with serve(site) as base, browser_page(base) as page:
+        page.goto(f"{base}/index.html")
+        page.wait_for_function("window.ready === true")
+        result = page.evaluate(KIT_CHECK, [base])
+        assert not page.errors, page.errors
+    assert result["atlases"] == {"fixture_sheet": 4}
+    (frames,) = result["animations"].values()
+    assert len(frames) == 4
+    kit = json.loads(bundle.files["kit.json"])
+    assert kit["animations"][0]["assetId"] == spec_id and kit["animations"][0]["fps"] > 0
