@@ -10,15 +10,15 @@ import pytest
 from assetgen.atlas_build import FrameSource, build_atlas
 from assetgen.bg_remove import run_bg_remove
 from assetgen.errors import InvalidInput, NotFound
-from assetgen.exporting import build_export, write_bundle_to
+from assetgen.exporting import build_export
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.importing import import_images
 from assetgen.models import BgRemoveInput, Provenance
 from assetgen.review import decide
 from assetgen.store import ProjectStore
 from orchestrator.cli import main
-from tests.assetgen.export.test_pixi_kit import KIT_CHECK, PAGE
-from tests.browser_clients import browser_page, copy_clients, require_clients, serve
+from tests.assetgen.export.test_pixi_kit import load_kit_in_pixi
+from tests.browser_clients import require_clients
 from tests.orchestrator.worker_helpers import sprite
 
 ASSET = "knight_import"
@@ -108,15 +108,7 @@ def test_imported_frames_are_approved_cut_out_packed_and_exported(demo_store, tm
 def test_pixi_loads_the_export_of_imported_art(demo_store, tmp_path, capsys) -> None:
     require_clients()
     _, bundle = imported_kit(demo_store, frame_files(tmp_path / "in"), capsys)
-    site = tmp_path / "kit"
-    write_bundle_to(site, bundle)
-    copy_clients(site)
-    (site / "index.html").write_text(PAGE)
-    with serve(site) as base, browser_page(base) as page:
-        page.goto(f"{base}/index.html")
-        page.wait_for_function("window.ready === true")
-        result = page.evaluate(KIT_CHECK, [base])
-        assert not page.errors, page.errors
+    result = load_kit_in_pixi(bundle, tmp_path / "kit")
     assert result["atlases"] == {"knight_sheet": 3}
     (frames,) = result["animations"].values()
     assert len(frames) == 3 and all(width > 0 for width in frames)
@@ -175,15 +167,7 @@ def test_pixi_loads_the_fixture_projects_animation_spec_as_a_kit(tmp_path, capsy
     run_bg_remove(store, PROJECT_ID, BgRemoveInput(asset_id=spec_id, method="colorkey"), session=None)
     build_atlas(store, PROJECT_ID, "fixture_sheet", [FrameSource(spec_id, v) for v in output["variantIds"]])
     bundle = build_export(store, PROJECT_ID, "fixture_sheet", profile="pixi_kit")
-    site = tmp_path / "kit"
-    write_bundle_to(site, bundle)
-    copy_clients(site)
-    (site / "index.html").write_text(PAGE)
-    with serve(site) as base, browser_page(base) as page:
-        page.goto(f"{base}/index.html")
-        page.wait_for_function("window.ready === true")
-        result = page.evaluate(KIT_CHECK, [base])
-        assert not page.errors, page.errors
+    result = load_kit_in_pixi(bundle, tmp_path / "kit")
     assert result["atlases"] == {"fixture_sheet": 4}
     (frames,) = result["animations"].values()
     assert len(frames) == 4

@@ -124,6 +124,19 @@ KIT_CHECK = """async ([base]) => {
 }"""
 
 
+def load_kit_in_pixi(bundle, site: Path) -> dict:
+    """Serve a pixi_kit bundle with PixiJS and run KIT_CHECK in Chromium: atlases, animations, images seen."""
+    write_bundle_to(site, bundle)
+    copy_clients(site)
+    (site / "index.html").write_text(PAGE)
+    with serve(site) as base, browser_page(base) as page:
+        page.goto(f"{base}/index.html")
+        page.wait_for_function("window.ready === true")
+        result = page.evaluate(KIT_CHECK, [base])
+        assert not page.errors, page.errors
+    return result
+
+
 @pytest.mark.browser
 def test_pixi_loads_the_pixi_kit_export(store, tmp_path: Path) -> None:
     require_clients()
@@ -136,15 +149,7 @@ def test_pixi_loads_the_pixi_kit_export(store, tmp_path: Path) -> None:
         "imagePath": "chars.png",
         "dataPath": "chars.json",
     }
-    site = tmp_path / "kit"
-    write_bundle_to(site, bundle)
-    copy_clients(site)
-    (site / "index.html").write_text(PAGE)
-    with serve(site) as base, browser_page(base) as page:
-        page.goto(f"{base}/index.html")
-        page.wait_for_function("window.ready === true")
-        result = page.evaluate(KIT_CHECK, [base])
-        assert not page.errors, page.errors
+    result = load_kit_in_pixi(bundle, tmp_path / "kit")
     assert result["atlases"] == {"chars": 9}
     assert result["animations"] == {"walk": [40] * 6, "coin": [24, 24]}
     assert result["images"] == {"gem_00": [30, 20, "gem"]}
