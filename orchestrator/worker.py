@@ -347,7 +347,15 @@ class Worker:
     # -- ComfyUI ----------------------------------------------------------------------------
     async def _run_on_comfy(self, work: Callable[[ComfyClient], Awaitable[Any]]) -> Any:
         pool = await self._backends()
-        return await pool.run(work)
+        try:
+            return await pool.run(work)
+        except BackendUnavailable:
+            # The managed ComfyUI died (killed, crashed): start it again so the retry finds a server.
+            if not self.settings.comfyui_urls and not comfy_process.status(self.settings)["running"]:
+                log.warning("worker=%s the managed ComfyUI is gone; starting it again", self.worker_id)
+                await self._close_backends()
+                await self._backends()
+            raise
 
     async def _backends(self) -> ComfyPool:
         if self._pool is None:

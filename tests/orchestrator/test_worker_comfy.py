@@ -170,3 +170,45 @@ def test_the_seeds_nextjobs_example_runs_as_written(comfy_env, tmp_path: Path) -
     assert all(v.alpha_path and v.processing.bg_remove.job_id == child_id for v in version.variants)
     failed: Job = store.read("demo", "jobs", broken.id)
     assert failed.status == "failed" and "noSuchKey" in failed.error and not failed.child_job_ids
+
+
+def test_a_killed_managed_comfyui_is_restarted_and_the_job_retried(tmp_path: Path) -> None:
+    """SIGKILL of the managed ComfyUI mid-prompt: the worker restarts it; the job succeeds once, no duplicates."""
+    store = fresh_project(tmp_path)
+    settings = Settings.from_env(data_dir=store.root)
+    project = store.read_project("demo")
+    project.policies.retry_policy.base_delay_ms = 200
+    store.write_project(project)
+    job = create_job(store, "demo", "generate", {"specId": "potion_icon", "variants": 3})
+    env = {k: v for k, v in os.environ.items() if k != "COMFYUI_URL"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(store.root), "worker", "--once"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+
+        def generating() -> bool:
+            current: Job = store.read("demo", "jobs", job.id)
+            return current.progress is not None and current.progress.value > 0
+
+        wait_for(generating, timeout_s=240, what="the job to start generating on the managed ComfyUI")
+        first = comfy_process.read_state(settings)
+        os.killpg(first.pid, signal.SIGKILL)
+        _, err = worker.communicate(timeout=400)
+        assert worker.returncode == 0, err.decode()[-2000:]
+        done: Job = store.read("demo", "jobs", job.id)
+        assert done.status == "succeeded" and done.attempt == 2, (done.status, done.error)
+        assert done.retry_history[0].error_class == "upstream_unavailable"
+        second = comfy_process.read_state(settings)
+        assert second is not None and second.pid != first.pid
+        asset = store.read("demo", "assets", "potion_icon")
+        assert len(asset.versions) == 1 and len(asset.versions[0].variants) == 3
+        originals = list((store.project_dir("demo") / "files/images/potion_icon/original").iterdir())
+        assert len(originals) == 3
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        comfy_process.stop(settings)
