@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +23,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from benchmarks_file import write_section  # noqa: E402
 
 from assetgen.imaging.alpha import remove_background  # noqa: E402
 from assetgen.imaging.alpha.model import model_file, open_model_session  # noqa: E402
@@ -37,8 +38,7 @@ from tests.assetgen.imaging.alpha_testset import (  # noqa: E402
     mean_abs_alpha_error,
 )
 
-SECTION = "background-removal"
-BENCHMARKS = REPO / "BENCHMARKS.md"
+SECTION = "bench_alpha"
 
 
 def naive_corner_key(rgba: np.ndarray, *, tolerance: float = 24.0) -> np.ndarray:
@@ -65,23 +65,6 @@ def measure(method: Callable[[np.ndarray], np.ndarray], cases: list[Case], repea
         "iou": float(np.mean(ious)),
         "mae": float(np.mean(errors)),
     }
-
-
-def write_section(text: str) -> None:
-    start, end = f"<!-- bench:{SECTION} start -->", f"<!-- bench:{SECTION} end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}\n"
-    current = (
-        BENCHMARKS.read_text()
-        if BENCHMARKS.is_file()
-        else "# Benchmarks\n\nEach section is written by its script; rerun the script to update it.\n"
-    )
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.S)
-    updated = (
-        pattern.sub(lambda _: block, current)
-        if pattern.search(current)
-        else current.rstrip() + "\n\n" + block
-    )
-    BENCHMARKS.write_text(updated)
 
 
 def main(argv: list[str]) -> int:
@@ -146,8 +129,8 @@ def main(argv: list[str]) -> int:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        write_section(text)
-        print(f"\nwrote section {SECTION!r} of {BENCHMARKS}")
+        write_section(SECTION, text)
+        print(f"\nwrote section {SECTION!r} of BENCHMARKS.md")
     return 0
 
 

@@ -14,7 +14,6 @@ Prints a table and writes/replaces its section of BENCHMARKS.md. Run: .venv/bin/
 from __future__ import annotations
 
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -24,11 +23,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks_file import write_section  # noqa: E402
+
 from assetgen.store import ProjectStore  # noqa: E402
 from tests.review_factory import build_review_project, serve_app  # noqa: E402
 
-BENCHMARKS = REPO / "BENCHMARKS.md"
-START, END = "<!-- bench_gallery:start -->", "<!-- bench_gallery:end -->"
+SECTION = "bench_gallery"
 CHROMIUM = "/usr/lib/chromium/chromium"
 RUNS = 5
 BIG, SMALL = 2000, 100
@@ -107,10 +107,9 @@ def run() -> list[tuple[str, dict]]:
     return results
 
 
-def write_section(results: list[tuple[str, dict]]) -> None:
+def report(results: list[tuple[str, dict]]) -> None:
     big = results[0][1]["median"]
     lines = [
-        START,
         "## Review gallery: time-to-interactive with 2,000 variants",
         "",
         f"Written by `tools/bench_gallery.py` on CPython {platform.python_version()}, {platform.machine()}, "
@@ -127,22 +126,10 @@ def write_section(results: list[tuple[str, dict]]) -> None:
             f"| {name} | {r['median']:.0f} ms | {r['min']:.0f} ms | {r['max']:.0f} ms | {r['dom']} |"
         )
     verdict = "within" if big < BUDGET_MS else "OVER"
-    lines += ["", f"2,000 variants: {big:.0f} ms, {verdict} the {BUDGET_MS} ms budget.", END]
-    section = "\n".join(lines)
-    text = (
-        BENCHMARKS.read_text()
-        if BENCHMARKS.exists()
-        else "# Benchmarks\n\nEach section is written by its script.\n"
-    )
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    text = (
-        pattern.sub(lambda _: section, text)
-        if pattern.search(text)
-        else text.rstrip("\n") + "\n\n" + section + "\n"
-    )
-    BENCHMARKS.write_text(text)
-    print(f"wrote {BENCHMARKS}")
+    lines += ["", f"2,000 variants: {big:.0f} ms, {verdict} the {BUDGET_MS} ms budget."]
+    write_section(SECTION, "\n".join(lines))
+    print(f"wrote section {SECTION} of BENCHMARKS.md")
 
 
 if __name__ == "__main__":
-    write_section(run())
+    report(run())

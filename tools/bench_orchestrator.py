@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import aiohttp
+from benchmarks_file import write_section
 
 from assetgen.generation import plan_generation
 from assetgen.jobs import create_job, list_jobs
@@ -103,21 +104,6 @@ def wait_all_succeeded(store: ProjectStore, expected: int, timeout_s: float = 60
     raise SystemExit("bench: jobs did not finish in time")
 
 
-def write_section(text: str) -> None:
-    path = REPO_DIR / "BENCHMARKS.md"
-    current = (
-        path.read_text() if path.is_file() else "# Benchmarks\n\nEach section is written by its script.\n"
-    )
-    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    if start in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=6)
@@ -161,7 +147,7 @@ prompt is queued while the previous one is ingested). Target 1.05. The worker pr
 in all (start-up, imports and the warm-up job included) and peaked at {rss_mib:.0f} MiB RSS (this benchmark process: {self_rss:.0f} MiB).
 """
     print(text)
-    write_section(text)
+    write_section(SECTION, text)
     return 0
 
 

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import platform
 import random
-import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import rectpack
+from benchmarks_file import write_section
 
 from assetgen.imaging.pack import _candidate_widths, _maxrects_pass, pack_rects
 
 REPO = Path(__file__).resolve().parent.parent
-BENCHMARKS = REPO / "BENCHMARKS.md"
-START, END = "<!-- bench_pack:start -->", "<!-- bench_pack:end -->"
+SECTION = "bench_pack"
 SPACING = 2
 MAX_SIDE = 4096
 RECTPACK_ALGOS = (rectpack.MaxRectsBl, rectpack.MaxRectsBssf, rectpack.MaxRectsBaf, rectpack.MaxRectsBlsf)
@@ -154,18 +153,8 @@ def main() -> int:
             f"{ours_occ / rp_occ:.3f}, search speed-up x{rp_s / ours_s:.1f}, single-pass speed-up "
             f"x{pass_rp / pass_ours:.1f}"
         )
-    section = render(rows)
-    text = (
-        BENCHMARKS.read_text()
-        if BENCHMARKS.exists()
-        else "# Benchmarks\n\nEach section is written by its script.\n"
-    )
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    BENCHMARKS.write_text(text)
-    print(f"wrote {BENCHMARKS}")
+    write_section(SECTION, render(rows))
+    print(f"wrote section {SECTION} of BENCHMARKS.md")
     worse = [r["set"] for r in rows if r["ours_occ"] < r["rp_occ"] - 1e-9 or r["ours_s"] > r["rp_s"]]
     if worse:
         print(f"assetgen is behind rectpack on: {worse}", file=sys.stderr)
@@ -175,7 +164,6 @@ def main() -> int:
 
 def render(rows: list[dict[str, object]]) -> str:
     lines = [
-        START,
         "## Spritesheet packing: assetgen.imaging.pack vs rectpack",
         "",
         f"Written by `tools/bench_pack.py` on {platform.python_implementation()} {platform.python_version()}, "
@@ -197,7 +185,6 @@ def render(rows: list[dict[str, object]]) -> str:
             f"{r['ours_occ'] / r['rp_occ']:.3f} | x{r['rp_s'] / r['ours_s']:.1f} | "  # type: ignore[operator]
             f"x{r['pass_rp'] / r['pass_ours']:.1f} |"  # type: ignore[operator]
         )
-    lines.append(END)
     return "\n".join(lines)
 
 
