@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from assetgen.errors import InvalidInput
 from assetgen.intake import (
@@ -101,6 +102,13 @@ async def refine(request: web.Request) -> web.Response:
 
 async def read_intake_form(request: web.Request) -> tuple[dict[str, Any], list[ReferenceFile]]:
     """An intake body and its reference files from a multipart form; sizes are checked while reading."""
+    try:
+        return await _read_intake_form(request)
+    except (ValueError, HttpProcessingError) as exc:  # no boundary, broken part headers ...
+        raise InvalidInput(f"malformed multipart form: {' '.join(str(exc).split())}") from exc
+
+
+async def _read_intake_form(request: web.Request) -> tuple[dict[str, Any], list[ReferenceFile]]:
     body: dict[str, Any] = {"links": []}
     files: list[ReferenceFile] = []
     reader = await request.multipart()
