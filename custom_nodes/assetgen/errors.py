@@ -6,7 +6,8 @@
     ├── Conflict                  the record changed or exists already                 (CLI 2, HTTP 409)
     ├── BackendUnavailable        ComfyUI (or another backend) cannot be reached       (CLI 3, HTTP 503)
     ├── ComfyExecutionError       ComfyUI refused or failed a prompt; carries node_errors (CLI 3, HTTP 502)
-    └── ExportFailed              an exporter could not build a bundle                 (CLI 3, HTTP 500)
+    ├── ExportFailed              an exporter could not build a bundle                 (CLI 3, HTTP 500)
+    └── StorageError              the data disk refused a write (full, read-only)      (CLI 3, HTTP 507)
 
 Messages say what failed, which id or path, and what to do about it.
 """
@@ -46,3 +47,7 @@ class ComfyExecutionError(AssetgenError):
 
 class ExportFailed(AssetgenError):
     """An exporter could not build its bundle."""
+
+
+class StorageError(AssetgenError):
+    """The data folder refused a write (disk full, read-only, permissions); the previous file is intact."""

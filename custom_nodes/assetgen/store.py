@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assetgen.errors import Conflict, InvalidInput, NotFound
+from assetgen.errors import Conflict, InvalidInput, NotFound, StorageError
 from assetgen.ids import ID_PATTERN, validate_file_name, validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
 from assetgen.models.base import mark_from_file
@@ -35,8 +35,11 @@ IMAGE_KINDS = ("original", "preview", "alpha")
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc} (disk full or read-only?)") from exc
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; files are shared like any other output
         with os.fdopen(fd, "wb") as handle:
@@ -44,11 +47,15 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp_name)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise StorageError(
+                f"cannot write {path}: {exc.strerror or exc} (disk full or read-only?); the previous file is unchanged"
+            ) from exc
         raise
 
 

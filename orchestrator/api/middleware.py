@@ -17,6 +17,7 @@ from assetgen.errors import (
     ExportFailed,
     InvalidInput,
     NotFound,
+    StorageError,
 )
 from orchestrator.api.keys import TOKEN
 
@@ -30,6 +31,7 @@ STATUS_BY_ERROR: tuple[tuple[type[AssetgenError], int], ...] = (
     (BackendUnavailable, 503),
     (ComfyExecutionError, 502),
     (ExportFailed, 500),
+    (StorageError, 507),
 )
 
 

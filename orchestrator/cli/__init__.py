@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assetgen.errors import AssetgenError, BackendUnavailable, ComfyExecutionError, ExportFailed
+from assetgen.errors import AssetgenError, BackendUnavailable, ComfyExecutionError, ExportFailed, StorageError
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 
@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def exit_code_for(error: AssetgenError) -> int:
-    if isinstance(error, BackendUnavailable | ComfyExecutionError | ExportFailed):
+    if isinstance(error, BackendUnavailable | ComfyExecutionError | ExportFailed | StorageError):
         return EXIT_BACKEND
     return EXIT_USAGE
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assetgen.errors import Conflict, InvalidInput, NotFound
+from assetgen.errors import Conflict, InvalidInput, NotFound, StorageError
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import AssetSpec, Job
 from assetgen.store import ProjectStore, write_json_atomic
@@ -163,7 +163,25 @@ def test_failed_write_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest.Mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match=r"No space left on device.*previous file is unchanged"):
         write_json_atomic(target, {"version": 2})
     assert json.loads(target.read_text()) == {"version": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["record.json"]
+
+
+def test_a_read_only_data_folder_is_a_clear_error(
+    demo_store: ProjectStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Root ignores permission bits, so the refusal is simulated where the temp file is created."""
+    import tempfile
+
+    spec = demo_store.read("demo", "specs", "potion_icon")
+    before = demo_store.record_path("demo", "specs", "potion_icon").read_bytes()
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(StorageError, match="Read-only file system"):
+        demo_store.write("demo", "specs", spec)
+    assert demo_store.record_path("demo", "specs", "potion_icon").read_bytes() == before
