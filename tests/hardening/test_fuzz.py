@@ -156,5 +156,6 @@ def test_cli_refuses_hostile_ids_on_every_command(tmp_path: Path, capsys) -> Non
             assert err.count("\n") == 1 and "Traceback" not in err, (argv, err)
             tried += 1
     assert tried >= 12
+    print(f"hostile ids refused by {tried} CLI commands")
     assert not (tmp_path / "evil").exists() and not (data.parent / "evil").exists()
     assert not data.exists() or not any(p.name == "evil" for p in data.rglob("*"))

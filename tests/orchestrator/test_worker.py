@@ -98,6 +98,7 @@ def test_bad_input_fails_without_retry_and_unavailable_types_say_so(demo_store: 
     assert by_type["autopilot"].status == "failed" and "specId" in by_type["autopilot"].error
 
 
+@pytest.mark.hardening
 def test_a_corrupt_job_file_fails_alone(demo_store: ProjectStore) -> None:
     add_sprite_asset(demo_store, "demo", "slime")
     good = create_job(demo_store, "demo", "bg_remove", {"assetId": "slime"})
@@ -118,6 +119,7 @@ def test_lease_settings_come_from_the_environment() -> None:
     assert lease_config_from_env({}) == LeaseConfig(concurrency=1, lock_ttl_ms=30000)
 
 
+@pytest.mark.hardening
 @pytest.mark.parametrize("concurrency", [1, 2])
 def test_three_worker_processes_respect_the_per_project_limit(tmp_path: Path, concurrency: int) -> None:
     """3 worker processes, 2 projects, 20 jobs each: never more than `concurrency` running per project,

@@ -20,7 +20,7 @@ from assetgen.store import ProjectStore
 from orchestrator import comfy_process
 from tests.conftest import DEMO_PROJECT
 
-pytestmark = pytest.mark.comfy
+pytestmark = [pytest.mark.comfy, pytest.mark.hardening]
 
 
 def start_worker(root: Path, urls: str, *, ttl_ms: int = 3000, concurrency: int = 1) -> subprocess.Popen:
