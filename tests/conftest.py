@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from assetgen.settings import REPO_DIR
 from assetgen.store import ProjectStore
+
+# Property tests draw the same examples on every run: a CI run must not fail on a case no one has seen.
+# (Set HYPOTHESIS_PROFILE=explore to draw new ones when hunting for bugs.)
+hypothesis_settings.register_profile("assetgen", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "assetgen"))
 
 DEMO_PROJECT = REPO_DIR / "data" / "projects" / "demo"
 ARTIFACTS = REPO_DIR / "test-artifacts"

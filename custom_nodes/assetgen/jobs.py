@@ -29,6 +29,7 @@ from assetgen.store import ProjectStore, parse_model
 JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32
+DANGLING = re.compile(r"\$(?:output|input)\.(?![A-Za-z0-9_])")
 PLACEHOLDER = re.compile(r"\$(?:(output|input)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)|(projectId|jobId)\b)")
 
 
@@ -164,6 +165,10 @@ def substitute(
         ]
     if not isinstance(value, str) or "$" not in value:
         return value
+    if DANGLING.search(value):
+        raise InvalidInput(
+            f"placeholder in {value[:80]!r}: $output. and $input. need a key, e.g. $output.assetId"
+        )
 
     def resolve(match: re.Match[str]) -> Any:
         scope, path, name = match.group(1), match.group(2), match.group(3)
