@@ -21,7 +21,7 @@ from assetgen.bg_remove import handle_bg_remove_job
 from assetgen.errors import InvalidInput
 from assetgen.exporting import build_export, write_export
 from assetgen.generation import plan_generation
-from assetgen.jobs import create_job
+from assetgen.jobs import ensure_child_job
 from assetgen.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
@@ -223,10 +223,7 @@ def _export_profiles(ctx: JobContext, requested: list[str] | None) -> list[str]:
 
 def _spawn(ctx: JobContext, index: int, job_type: str, data: dict[str, Any]) -> str:
     """Create a follow-up job of this one (idempotent: the id derives from this job's)."""
-    child_id = f"{ctx.job.id[:110]}-a{index}"
-    if not ctx.store.exists(ctx.job.project_id, "jobs", child_id):
-        create_job(ctx.store, ctx.job.project_id, job_type, data, job_id=child_id, parent_job_id=ctx.job.id)
-    return child_id
+    return ensure_child_job(ctx.store, ctx.job, f"{ctx.job.id[:110]}-a{index}", job_type, data)
 
 
 def _generate_round(ctx: JobContext, request: AutopilotInput, attempt: int) -> str:

@@ -17,9 +17,12 @@ from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
+from assetgen.jobs import create_job
 from assetgen.models import Asset, AssetSpec, Job
 from assetgen.models.spec import QualityLimits
+from assetgen.project_context import load_project_context
 from assetgen.quality import VariantQuality, dhash, evaluate_variant, near_duplicates
+from assetgen.readiness import assess_readiness
 from assetgen.review import asset_lock, set_note, set_primary
 from assetgen.store import ProjectStore
 
@@ -60,7 +63,7 @@ def is_multi_frame(spec: AssetSpec) -> bool:
 
 def spec_palette(store: ProjectStore, project_id: str, spec: AssetSpec) -> list[str]:
     """The colours of the palettes the spec (or else the project) names."""
-    wanted = list(getattr(spec, "palette_ids", None) or store.read_project(project_id).defaults.palette_ids)
+    wanted = list(spec.palette_ids or store.read_project(project_id).defaults.palette_ids)
     try:
         palettes = store.read_catalog(project_id, "palettes").palettes
     except (NotFound, InvalidInput):
@@ -158,10 +161,6 @@ def start_autopilot(
     """Queue one ``autopilot`` job per autopilot-ready spec (all, or those named); returns (jobs, skipped ids).
 
     A spec named explicitly that is not ready is an error that says how to see why."""
-    from assetgen.jobs import create_job
-    from assetgen.project_context import load_project_context
-    from assetgen.readiness import assess_readiness
-
     context = load_project_context(store, project_id)
     chosen, skipped = [], []
     for spec_id in spec_ids or store.list_ids(project_id, "specs"):

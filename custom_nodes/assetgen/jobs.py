@@ -222,12 +222,19 @@ def enqueue_children(store: ProjectStore, job: Job) -> list[str]:
     """Create the queued children of a succeeded job (idempotent); returns their ids."""
     if job.input.get("nextJobs") and chain_depth(store, job) >= MAX_CHAIN_DEPTH:
         raise InvalidInput(f"job {job.id}: chains deeper than {MAX_CHAIN_DEPTH} jobs are refused")
-    ids = []
-    for child_id, child_type, data in render_children(job):
-        if not store.exists(job.project_id, "jobs", child_id):
-            create_job(store, job.project_id, child_type, data, job_id=child_id, parent_job_id=job.id)
-        ids.append(child_id)
-    return ids
+    return [
+        ensure_child_job(store, job, child_id, child_type, data)
+        for child_id, child_type, data in render_children(job)
+    ]
+
+
+def ensure_child_job(
+    store: ProjectStore, parent: Job, child_id: str, job_type: str, data: dict[str, Any]
+) -> str:
+    """Queue ``child_id`` as a child of ``parent`` unless it exists already (a re-run creates nothing twice)."""
+    if not store.exists(parent.project_id, "jobs", child_id):
+        create_job(store, parent.project_id, job_type, data, job_id=child_id, parent_job_id=parent.id)
+    return child_id
 
 
 def retry_delay_ms(policy: RetryPolicy, attempt: int, *, rng: random.Random | None = None) -> int:

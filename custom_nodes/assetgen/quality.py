@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from PIL import Image
 from pydantic import Field
 from scipy import ndimage
 
@@ -168,8 +169,6 @@ def check_palette(
 
 def dhash(rgba: np.ndarray, *, size: int = 8) -> int:
     """A 64-bit difference hash of the image's luminance (perceptual: robust to small changes)."""
-    from PIL import Image
-
     grey = Image.fromarray(rgba[..., :3]).convert("L").resize((size + 1, size), Image.Resampling.BILINEAR)
     pixels = np.asarray(grey, dtype=np.int16)
     bits = (pixels[:, 1:] > pixels[:, :-1]).ravel()

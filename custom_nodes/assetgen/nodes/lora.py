@@ -10,6 +10,7 @@ import folder_paths
 from comfy_api.latest import io
 
 from assetgen.errors import AssetgenError
+from assetgen.nodes._model_files import missing_lora_files
 from assetgen.nodes.spec import PLAN
 from assetgen.variant_metadata import parse_plan
 
@@ -17,8 +18,7 @@ NO_EXTRA = "(none)"
 
 
 def _missing_files(plan_text: str) -> list[str]:
-    plan = parse_plan(plan_text)
-    return [lora.file for lora in plan.loras if folder_paths.get_full_path("loras", lora.file) is None]
+    return missing_lora_files(parse_plan(plan_text))
 
 
 class AssetGenApplyLoraStack(io.ComfyNode):
