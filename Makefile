@@ -38,6 +38,7 @@ test: setup
 	$(PY) tools/gen_schemas.py --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=custom_nodes:. $(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 test-fast: venv
@@ -45,6 +46,7 @@ test-fast: venv
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	PYTHONPATH=custom_nodes:. $(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .

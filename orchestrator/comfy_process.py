@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assetgen.clock import now_iso
 from assetgen.errors import BackendUnavailable, Conflict
-from assetgen.model_files import model_roots as assetgen_model_roots
+from assetgen.generation.model_files import model_roots as assetgen_model_roots
 from assetgen.settings import PACKAGE_DIR, Settings
 from assetgen.store import read_json, write_json_atomic
 

@@ -18,12 +18,12 @@ from typing import Any
 from assetgen.errors import Conflict
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
-from assetgen.intake import intake_wishlist
 from assetgen.jobs import create_job, ms_from_iso
 from assetgen.models import Asset, Job
 from assetgen.projects import init_project
-from assetgen.refine import refine_spec_list
 from assetgen.settings import Settings
+from assetgen.specs.intake import intake_wishlist
+from assetgen.specs.refine import refine_spec_list
 from assetgen.store import ProjectStore, write_json_atomic
 from orchestrator import comfy_process
 from orchestrator.job_chains import run_chains

@@ -7,13 +7,13 @@ import logging
 from typing import Any
 
 from assetgen.errors import ComfyExecutionError
-from assetgen.generation import batches
+from assetgen.generation.ingest import GeneratedVariant, ingest_variants
+from assetgen.generation.plan import batches
+from assetgen.generation.variant_metadata import VariantMetadata
+from assetgen.generation.workflows import load_template, prompt_for_batch, titles_by_node
 from assetgen.ids import new_ulid
-from assetgen.ingest import GeneratedVariant, ingest_variants
 from assetgen.models.generation import GenerationPlan
 from assetgen.store import ProjectStore
-from assetgen.variant_metadata import VariantMetadata
-from assetgen.workflows import load_template, prompt_for_batch, titles_by_node
 from orchestrator.comfy_client import ComfyClient, ProgressCallback, output_files
 
 log = logging.getLogger(__name__)

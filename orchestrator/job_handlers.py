@@ -15,20 +15,20 @@ from typing import Any
 
 from pydantic import Field
 
-from assetgen.atlas_build import FrameSource, build_atlas
-from assetgen.autopilot import decide, is_multi_frame, review_version
-from assetgen.bg_remove import handle_bg_remove_job
 from assetgen.errors import InvalidInput
-from assetgen.exporting import build_export, write_export
-from assetgen.generation import plan_generation
+from assetgen.export.build import build_export, write_export
+from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
+from assetgen.generation.plan import plan_generation
 from assetgen.jobs import ensure_child_job
-from assetgen.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
-from assetgen.models.base import Contract
+from assetgen.models.base import Contract, parse_model
 from assetgen.models.generation import GenerationPlan
+from assetgen.post.atlas_build import FrameSource, build_atlas
+from assetgen.post.bg_remove import handle_bg_remove_job
+from assetgen.review.autopilot import decide, is_multi_frame, review_version
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore, parse_model
+from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
 

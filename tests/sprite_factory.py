@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from assetgen.atlas_build import FrameSource, build_atlas
 from assetgen.image_files import encode_png
 from assetgen.models import Asset, AssetSpec, AssetVersion, PackSettings, Project, Variant
 from assetgen.models.spec import AnimationSpec, SpecOutput, SpecPrompt
+from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.store import ProjectStore
 
 PROJECT = "packdemo"

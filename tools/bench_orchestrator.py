@@ -27,11 +27,11 @@ from pathlib import Path
 import aiohttp
 from benchmarks_file import write_section
 
-from assetgen.generation import plan_generation
+from assetgen.generation.plan import plan_generation
+from assetgen.generation.workflows import load_template, prompt_for_batch
 from assetgen.jobs import create_job, list_jobs
 from assetgen.settings import REPO_DIR, Settings
 from assetgen.store import ProjectStore
-from assetgen.workflows import load_template, prompt_for_batch
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 

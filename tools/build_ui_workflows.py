@@ -14,10 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from comfy_browser import api_to_ui_workflow, comfy_page
+
+from assetgen.generation.workflows import WORKFLOWS_DIR, list_templates, load_template
 from assetgen.settings import Settings
-from assetgen.workflows import WORKFLOWS_DIR, list_templates, load_template
 from orchestrator import comfy_process
-from orchestrator.comfy_browser import api_to_ui_workflow, comfy_page
 
 
 def drop_nulls(value):

@@ -22,9 +22,10 @@ from assetgen.clock import now_iso
 from assetgen.errors import Conflict, InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
+from assetgen.models.base import parse_model
 from assetgen.models.job import RetryRecord
 from assetgen.models.project import RetryPolicy
-from assetgen.store import ProjectStore, parse_model
+from assetgen.store import ProjectStore
 
 JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
 MAX_NEXT_JOBS = 64

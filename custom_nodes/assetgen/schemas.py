@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from assetgen.generation.variant_metadata import VariantMetadata
 from assetgen.models import (
     CATALOG_MODELS,
     RECORD_MODELS,
@@ -15,7 +16,6 @@ from assetgen.models import (
     Project,
 )
 from assetgen.models.generation import GenerationPlan
-from assetgen.variant_metadata import VariantMetadata
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -17,16 +17,16 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from assetgen.errors import Conflict, InvalidInput, NotFound, StorageError
 from assetgen.ids import ID_PATTERN, validate_file_name, validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
-from assetgen.models.base import mark_from_file
+from assetgen.models.base import mark_from_file, parse_model
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,24 +95,6 @@ def read_json(path: Path) -> Any:
         raise InvalidInput(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
-
-
-def describe_validation_error(where: str, exc: ValidationError) -> str:
-    """One line per problem, each naming the file and the field path."""
-    parts = []
-    for err in exc.errors(include_url=False)[:5]:
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        parts.append(f"{loc}: {err['msg']}")
-    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
-    return f"{where}: " + "; ".join(parts) + more
-
-
-def parse_model(model: type[M], data: Any, *, where: str) -> M:
-    """Validate ``data`` as ``model``; a failure becomes InvalidInput naming ``where`` and the field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(describe_validation_error(where, exc)) from exc
 
 
 def load_model(model: type[M], path: Path) -> M:
@@ -333,3 +315,11 @@ class ProjectStore:
             raise InvalidInput(f"{path} is outside the projects folder {self.projects_dir()}")
         write_bytes_atomic(resolved, data)
         return self.relative(resolved)
+
+
+def asset_lock(store: ProjectStore, project_id: str, asset_id: str) -> AbstractContextManager[None]:
+    """The exclusive lock for read-modify-write of one asset record (across processes); NotFound first
+    for a missing project or asset, so a bad request leaves no lock file behind."""
+    if not store.exists(project_id, "assets", asset_id):
+        store.read(project_id, "assets", asset_id)
+    return store.lock(project_id, "assets", asset_id)

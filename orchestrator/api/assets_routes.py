@@ -14,10 +14,10 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel
 
-from assetgen import gallery, review, review_jobs
 from assetgen.errors import InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import Asset
+from assetgen.models.base import parse_model
 from assetgen.models.gallery import (
     AssetList,
     BgRemoveBody,
@@ -34,7 +34,8 @@ from assetgen.models.gallery import (
     UndoBody,
     VariantPage,
 )
-from assetgen.store import ProjectStore, parse_model
+from assetgen.review import decisions, gallery, reviewer_jobs
+from assetgen.store import ProjectStore
 from orchestrator.api.bodies import read_json_object
 from orchestrator.api.keys import STORE
 
@@ -148,33 +149,33 @@ async def _review(request: web.Request, call, **kwargs) -> web.Response:
 @api(DecisionBody, ReviewResult)
 async def post_decision(request: web.Request) -> web.Response:
     data = await body(request, DecisionBody)
-    return await _review(request, review.decide, decision=data.decision, note=data.note, by=data.by)
+    return await _review(request, decisions.decide, decision=data.decision, note=data.note, by=data.by)
 
 
 @api(ReviewerBody, ReviewResult)
 async def post_primary(request: web.Request) -> web.Response:
     data = await body(request, ReviewerBody)
-    return await _review(request, review.set_primary, by=data.by)
+    return await _review(request, decisions.set_primary, by=data.by)
 
 
 @api(NoteBody, ReviewResult)
 async def post_note(request: web.Request) -> web.Response:
     data = await body(request, NoteBody)
-    return await _review(request, review.set_note, note=data.note, by=data.by)
+    return await _review(request, decisions.set_note, note=data.note, by=data.by)
 
 
 @api(TagsBody, ReviewResult)
 async def post_tags(request: web.Request) -> web.Response:
     data = await body(request, TagsBody)
     return await _review(
-        request, review.set_tags, add=data.add, remove=data.remove, toggle=data.toggle, by=data.by
+        request, decisions.set_tags, add=data.add, remove=data.remove, toggle=data.toggle, by=data.by
     )
 
 
 @api(RatingBody, ReviewResult)
 async def post_rating(request: web.Request) -> web.Response:
     data = await body(request, RatingBody)
-    return await _review(request, review.set_rating, rating=data.rating, by=data.by)
+    return await _review(request, decisions.set_rating, rating=data.rating, by=data.by)
 
 
 @api(UndoBody, ReviewResult)
@@ -182,7 +183,13 @@ async def post_undo(request: web.Request) -> web.Response:
     data = await body(request, UndoBody)
     project_id, asset_id, variant_id = ids(request, "project_id", "asset_id", "variant_id")
     asset = await asyncio.to_thread(
-        review.undo, store_of(request), project_id, asset_id, variant_id, change_id=data.change_id, by=data.by
+        decisions.undo,
+        store_of(request),
+        project_id,
+        asset_id,
+        variant_id,
+        change_id=data.change_id,
+        by=data.by,
     )
     return reply(gallery.review_result(asset, variant_id))
 
@@ -192,7 +199,7 @@ async def post_variant_bg_remove(request: web.Request) -> web.Response:
     await body(request, ReviewerBody)
     project_id, asset_id, variant_id = ids(request, "project_id", "asset_id", "variant_id")
     started = await asyncio.to_thread(
-        review_jobs.queue_bg_removal, store_of(request), project_id, asset_id, variant_ids=[variant_id]
+        reviewer_jobs.queue_bg_removal, store_of(request), project_id, asset_id, variant_ids=[variant_id]
     )
     return reply(started, status=201)
 
@@ -202,7 +209,7 @@ async def post_asset_bg_remove(request: web.Request) -> web.Response:
     data = await body(request, BgRemoveBody)
     project_id, asset_id = ids(request, "project_id", "asset_id")
     started = await asyncio.to_thread(
-        review_jobs.queue_bg_removal, store_of(request), project_id, asset_id, variant_ids=data.variant_ids
+        reviewer_jobs.queue_bg_removal, store_of(request), project_id, asset_id, variant_ids=data.variant_ids
     )
     return reply(started, status=201)
 
@@ -213,7 +220,7 @@ async def post_regenerate(request: web.Request) -> web.Response:
     project_id, asset_id = ids(request, "project_id", "asset_id")
     seed = data.seed if data.seed is not None else secrets.randbelow(2**32)  # new seeds: chosen at the edge
     started = await asyncio.to_thread(
-        review_jobs.queue_regeneration,
+        reviewer_jobs.queue_regeneration,
         store_of(request),
         project_id,
         asset_id,
@@ -228,6 +235,6 @@ async def post_pack(request: web.Request) -> web.Response:
     data = await body(request, PackBody)
     project_id, asset_id = ids(request, "project_id", "asset_id")
     started = await asyncio.to_thread(
-        review_jobs.queue_packing, store_of(request), project_id, asset_id, atlas_id=data.atlas_id
+        reviewer_jobs.queue_packing, store_of(request), project_id, asset_id, atlas_id=data.atlas_id
     )
     return reply(started, status=201)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field
 
-from assetgen.autopilot import start_autopilot
 from assetgen.models.base import Contract
+from assetgen.review.autopilot import start_autopilot
 from orchestrator.api.bodies import parse_body
 from orchestrator.api.keys import STORE
 from orchestrator.api.openapi import api

@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from assetgen.errors import InvalidInput
-from assetgen.store import parse_model
+from assetgen.models.base import parse_model
 
 M = TypeVar("M", bound=BaseModel)
 

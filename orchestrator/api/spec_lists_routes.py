@@ -9,7 +9,10 @@ from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from assetgen.errors import InvalidInput
-from assetgen.intake import (
+from assetgen.models import SpecList
+from assetgen.models.api import RefinementOutcomeBody, RefineRequest, SpecListList
+from assetgen.models.spec_list import IntakeRequest
+from assetgen.specs.intake import (
     MAX_REFERENCE_BYTES,
     MAX_REFERENCES,
     MAX_WISHLIST_BYTES,
@@ -17,10 +20,7 @@ from assetgen.intake import (
     decode_wishlist,
     intake_request,
 )
-from assetgen.models import SpecList
-from assetgen.models.api import RefinementOutcomeBody, RefineRequest, SpecListList
-from assetgen.models.spec_list import IntakeRequest
-from assetgen.refine import refine_spec_list
+from assetgen.specs.refine import refine_spec_list
 from orchestrator.api.bodies import json_body, parse_body, read_json
 from orchestrator.api.keys import STORE
 from orchestrator.api.openapi import api

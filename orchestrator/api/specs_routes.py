@@ -6,12 +6,12 @@ import asyncio
 
 from aiohttp import web
 
-from assetgen.generation import plan_generation
+from assetgen.generation.plan import plan_generation
 from assetgen.models import AssetSpec
 from assetgen.models.api import PlanQuery, SpecOverviewList, SpecValidationBody, ValidateSpecsRequest
 from assetgen.models.generation import GenerationPlan
-from assetgen.spec_validation import validate_project_specs
-from assetgen.specs import list_spec_entries, save_spec
+from assetgen.specs.editing import list_spec_entries, save_spec
+from assetgen.specs.validation import validate_project_specs
 from orchestrator.api.bodies import json_body, parse_body, parse_query, read_json
 from orchestrator.api.keys import STORE
 from orchestrator.api.openapi import api

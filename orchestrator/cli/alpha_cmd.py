@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assetgen.bg_remove import removal_options, removal_params, run_bg_remove
 from assetgen.errors import AssetgenError, InvalidInput, NotFound
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.alpha import METHODS, RemovalOptions, SessionSource, remove_background, session_source
 from assetgen.imaging.trim import trim_to_alpha
 from assetgen.models import BgRemoveInput
+from assetgen.post.bg_remove import removal_options, removal_params, run_bg_remove
 from assetgen.store import write_bytes_atomic
 from orchestrator.cli import EXIT_FAILED, CliContext
 
@@ -95,7 +95,7 @@ def _request(args: argparse.Namespace, **extra: Any) -> BgRemoveInput:
         "padding": args.padding,
         **extra,
     }
-    from assetgen.store import parse_model
+    from assetgen.models.base import parse_model
 
     return parse_model(BgRemoveInput, {k: v for k, v in fields.items() if v is not None}, where="options")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from assetgen.autopilot import start_autopilot
+from assetgen.review.autopilot import start_autopilot
 from orchestrator.cli import CliContext
 from orchestrator.job_chains import run_chains
 

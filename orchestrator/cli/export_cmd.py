@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from assetgen.export import EXPORTERS
-from assetgen.exporting import build_export, write_bundle_to, write_export
+from assetgen.export.build import build_export, write_bundle_to, write_export
 from orchestrator.cli import CliContext
 
 

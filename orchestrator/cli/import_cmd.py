@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assetgen.importing import import_images
 from assetgen.models import Provenance
+from assetgen.review.importing import import_images
 from orchestrator.cli import CliContext
 
 

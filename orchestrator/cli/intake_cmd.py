@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from assetgen.errors import InvalidInput, NotFound
-from assetgen.intake import MAX_REFERENCE_BYTES, MAX_WISHLIST_BYTES, ReferenceFile, intake_wishlist
-from assetgen.refine import refine_spec_list
-from assetgen.spec_validation import validate_project_specs
+from assetgen.specs.intake import MAX_REFERENCE_BYTES, MAX_WISHLIST_BYTES, ReferenceFile, intake_wishlist
+from assetgen.specs.refine import refine_spec_list
+from assetgen.specs.validation import validate_project_specs
 from orchestrator.cli import EXIT_USAGE, CliContext
 
 

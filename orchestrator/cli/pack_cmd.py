@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from assetgen.animation import natural_sort_key
-from assetgen.atlas_build import name_frames, sheet_files, write_sheet_files
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.image_files import read_rgba
 from assetgen.imaging.spritesheet import SpriteFrame, build_spritesheet
 from assetgen.models.atlas import PackSettings
+from assetgen.post.animation import natural_sort_key
+from assetgen.post.atlas_build import name_frames, sheet_files, write_sheet_files
 from orchestrator.cli import CliContext
 
 IMAGE_SUFFIXES = (".png", ".webp", ".jpg", ".jpeg", ".gif", ".bmp", ".tga")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from assetgen.model_files import hash_cache_file, model_roots
-from assetgen.project_check import ProjectCheck, check_project
+from assetgen.generation.model_files import hash_cache_file, model_roots
 from assetgen.projects import init_project
+from assetgen.specs.project_check import ProjectCheck, check_project
 from orchestrator.cli import CliContext
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from assetgen.prompt_explain import explain_prompt
+from assetgen.generation.prompt_explain import explain_prompt
 from orchestrator.cli import CliContext
 
 

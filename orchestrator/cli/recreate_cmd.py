@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.recreate import recreate_from_variant
+from assetgen.generation.variant_metadata import VariantMetadata, read_variant_metadata
 from assetgen.image_files import read_png_text
-from assetgen.recreate import recreate_from_variant
-from assetgen.review import find_variant
-from assetgen.variant_metadata import VariantMetadata, read_variant_metadata
+from assetgen.review.decisions import find_variant
 from orchestrator.cli import CliContext
 
 

@@ -15,7 +15,8 @@ from assetgen.errors import InvalidInput
 from assetgen.image_files import decode_rgba, encode_png
 from assetgen.jobs import substitute
 from assetgen.models import RECORD_MODELS
-from assetgen.store import ProjectStore, parse_model
+from assetgen.models.base import parse_model
+from assetgen.store import ProjectStore
 
 pytestmark = pytest.mark.hardening
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assetgen.workflows import WORKFLOWS_DIR, list_templates, load_template
-from orchestrator.comfy_browser import comfy_page, ui_to_api_prompt
+from assetgen.generation.workflows import WORKFLOWS_DIR, list_templates, load_template
+from tools.comfy_browser import comfy_page, ui_to_api_prompt
 
 pytestmark = [pytest.mark.comfy, pytest.mark.browser]
 

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from assetgen.errors import ComfyExecutionError
-from assetgen.file_hashes import sha256_file
-from assetgen.generation import plan_generation
+from assetgen.generation.file_hashes import sha256_file
+from assetgen.generation.plan import plan_generation
+from assetgen.generation.variant_metadata import read_variant_metadata
 from assetgen.image_files import read_png_text, read_rgba
 from assetgen.store import ProjectStore
-from assetgen.variant_metadata import read_variant_metadata
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
 from tests.conftest import DEMO_PROJECT

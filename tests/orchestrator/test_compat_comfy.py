@@ -8,10 +8,10 @@ import shutil
 import aiohttp
 import pytest
 
-from assetgen.generation import plan_generation
+from assetgen.generation.plan import plan_generation
+from assetgen.generation.variant_metadata import read_variant_metadata
 from assetgen.image_files import read_png_text, read_rgba
 from assetgen.store import ProjectStore
-from assetgen.variant_metadata import read_variant_metadata
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
 from tests.assetgenerator_fixture import FIXTURE_PROJECT, PROJECT_ID, SPEC_IDS

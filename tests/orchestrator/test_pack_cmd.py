@@ -9,7 +9,7 @@ import numpy as np
 
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.spritesheet import extract_frame
-from assetgen.texturepacker import read_atlas_json
+from assetgen.post.texturepacker import read_atlas_json
 from orchestrator.cli import main
 from tests.sprite_factory import PROJECT, make_atlas, sprite
 

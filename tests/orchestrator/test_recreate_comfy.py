@@ -13,10 +13,10 @@ import aiohttp
 import numpy as np
 import pytest
 
-from assetgen.generation import plan_generation
+from assetgen.generation.plan import plan_generation
 from assetgen.image_files import read_rgba
-from assetgen.project_context import load_project_context
-from assetgen.readiness import assess_readiness
+from assetgen.specs.project_context import load_project_context
+from assetgen.specs.readiness import assess_readiness
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants

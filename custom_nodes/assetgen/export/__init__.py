@@ -1,7 +1,10 @@
 """Export profiles: one module per engine, each a ``build_bundle(ExportRequest) -> Bundle``, keyed by profile.
 
-Exporters return bytes (a ``Bundle``); ``assetgen.exporting`` reads the store into a request and writes the
+Exporters return bytes (a ``Bundle``); ``assetgen.export.build`` reads the store into a request and writes the
 bundle. Adding a profile is a module plus a line in ``EXPORTERS``.
+
+May import post, review, specs, generation, the foundations and imaging; never nodes or the
+orchestrator.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What every exporter takes and returns: an ``ExportRequest`` in, a ``Bundle`` (path -> bytes + Manifest) out.
 
-Exporters never write: the store (``assetgen.exporting.write_export``) or the CLI writes ``Bundle.all_files()``.
+Exporters never write: the store (``assetgen.export.build.write_export``) or the CLI writes ``Bundle.all_files()``.
 ``finish_bundle`` turns an exporter's files into a bundle whose ``manifest.json`` lists every file with its
 sha256, size, role and the asset/spec/variant/job ids it came from.
 """

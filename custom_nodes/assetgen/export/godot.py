@@ -16,7 +16,7 @@ from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bun
 from assetgen.image_files import encode_png
 from assetgen.imaging.spritesheet import SheetFrame, Spritesheet, unrotated
 from assetgen.models.atlas import AtlasAnimation
-from assetgen.texturepacker import page_image_name
+from assetgen.post.texturepacker import page_image_name
 
 
 def godot_animations(sheet: Spritesheet, animations: Sequence[AtlasAnimation]) -> list[AtlasAnimation]:

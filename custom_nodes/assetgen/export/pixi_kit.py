@@ -15,7 +15,7 @@ from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bun
 from assetgen.export.unreal import atlas_files
 from assetgen.image_files import encode_png
 from assetgen.imaging.spritesheet import extract_frame
-from assetgen.texturepacker import page_data_name, page_image_name
+from assetgen.post.texturepacker import page_data_name, page_image_name
 
 KIT_NAME = "kit.json"
 KIT_VERSION = 1

@@ -18,7 +18,7 @@ import hashlib
 from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bundle
 from assetgen.image_files import encode_png
 from assetgen.imaging.spritesheet import SheetFrame, Spritesheet, unrotated
-from assetgen.texturepacker import page_image_name
+from assetgen.post.texturepacker import page_image_name
 
 SPRITE_CLASS_ID = 213
 SPRITE_RENDERER_CLASS_ID = 212

@@ -12,7 +12,7 @@ import json
 
 from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bundle
 from assetgen.image_files import encode_png
-from assetgen.texturepacker import atlas_json, page_data_name, page_image_name
+from assetgen.post.texturepacker import atlas_json, page_data_name, page_image_name
 
 
 def atlas_files(request: ExportRequest) -> dict[str, BundleFile]:

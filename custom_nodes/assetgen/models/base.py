@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -10,9 +10,12 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializerFunctionWrapHandler,
+    ValidationError,
     model_serializer,
 )
 from pydantic.alias_generators import to_camel
+
+from assetgen.errors import InvalidInput
 
 
 class Contract(BaseModel):
@@ -110,3 +113,24 @@ class Point(Contract):
 
     x: float = 0.5
     y: float = 0.5
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def describe_validation_error(where: str, exc: ValidationError) -> str:
+    """One line per problem, each naming the file and the field path."""
+    parts = []
+    for err in exc.errors(include_url=False)[:5]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
+        parts.append(f"{loc}: {err['msg']}")
+    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return f"{where}: " + "; ".join(parts) + more
+
+
+def parse_model(model: type[M], data: Any, *, where: str) -> M:
+    """Validate ``data`` as ``model``; a failure becomes InvalidInput naming ``where`` and the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_error(where, exc)) from exc

@@ -1,4 +1,8 @@
-"""The assetgen ComfyUI node pack (V3 schema). Only this subpackage imports ComfyUI and torch."""
+"""The assetgen ComfyUI node pack (V3 schema). Only this subpackage imports ComfyUI and torch.
+
+Nodes are thin adapters: convert tensors, call one core function, convert back. May import the whole
+core; never the orchestrator (nodes run inside ComfyUI's process).
+"""
 
 from __future__ import annotations
 

@@ -10,9 +10,9 @@ import folder_paths
 from comfy_api.latest import io
 
 from assetgen.errors import AssetgenError
+from assetgen.generation.variant_metadata import parse_plan
 from assetgen.nodes._model_files import missing_lora_files
 from assetgen.nodes.spec import PLAN
-from assetgen.variant_metadata import parse_plan
 
 NO_EXTRA = "(none)"
 

@@ -9,7 +9,7 @@ from comfy_api.latest import io
 from assetgen.imaging.spritesheet import SpriteFrame, build_spritesheet
 from assetgen.models.atlas import AtlasAnimation, PackSettings
 from assetgen.nodes._convert import image_to_rgba_arrays, rgba_arrays_to_image_and_mask
-from assetgen.texturepacker import atlas_json
+from assetgen.post.texturepacker import atlas_json
 
 
 class AssetGenPackSpritesheet(io.ComfyNode):

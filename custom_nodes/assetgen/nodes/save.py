@@ -8,14 +8,14 @@ from pathlib import Path
 import folder_paths
 from comfy_api.latest import io
 
-from assetgen.file_hashes import sha256_file
+from assetgen.generation.file_hashes import sha256_file
+from assetgen.generation.variant_metadata import PNG_KEY, metadata_for, parse_plan
 from assetgen.ids import new_ulid, validate_id
 from assetgen.image_files import encode_png, encode_webp
 from assetgen.nodes._context import node_settings
 from assetgen.nodes._convert import image_to_rgba_arrays
 from assetgen.nodes.spec import PLAN
 from assetgen.store import write_bytes_atomic
-from assetgen.variant_metadata import PNG_KEY, metadata_for, parse_plan
 
 
 def _model_hash(kind: str, file: str) -> str | None:

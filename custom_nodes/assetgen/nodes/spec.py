@@ -7,10 +7,10 @@ import hashlib
 from comfy_api.latest import io
 
 from assetgen.errors import AssetgenError
-from assetgen.generation import plan_generation
+from assetgen.generation.plan import plan_generation
+from assetgen.generation.variant_metadata import parse_plan
 from assetgen.nodes._context import node_store
 from assetgen.nodes._model_files import missing_model_files
-from assetgen.variant_metadata import parse_plan
 
 PLAN = io.Custom("ASSETGEN_PLAN")
 

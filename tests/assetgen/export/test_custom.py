@@ -9,7 +9,7 @@ import pytest
 
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.export import EXPORTERS, get_exporter
-from assetgen.exporting import build_export, write_export
+from assetgen.export.build import build_export, write_export
 from tests.sprite_factory import PROJECT, make_atlas
 
 

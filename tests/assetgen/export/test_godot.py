@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assetgen.exporting import build_export
+from assetgen.export.build import build_export
 from assetgen.image_files import decode_rgba
 from tests.sprite_factory import PROJECT, make_atlas
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assetgen.exporting import build_export, write_bundle_to
+from assetgen.export.build import build_export, write_bundle_to
 from assetgen.image_files import decode_rgba
 from tests.sprite_factory import PROJECT, make_atlas
 

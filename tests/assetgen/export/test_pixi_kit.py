@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assetgen.atlas_build import name_frames, sheet_files, write_sheet_files
 from assetgen.export import get_exporter
-from assetgen.exporting import build_export, export_request, write_bundle_to
+from assetgen.export.build import build_export, export_request, write_bundle_to
 from assetgen.imaging.spritesheet import SpriteFrame, build_spritesheet
 from assetgen.models import PackSettings
+from assetgen.post.atlas_build import name_frames, sheet_files, write_sheet_files
 from tests.browser_clients import browser_page, copy_clients, require_clients, serve
 from tests.sprite_factory import PROJECT, make_atlas, sprite
 

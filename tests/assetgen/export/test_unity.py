@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from assetgen.export import get_exporter
-from assetgen.exporting import export_request
+from assetgen.export.build import export_request
 from assetgen.image_files import decode_rgba
 from tests.sprite_factory import PROJECT, make_atlas
 

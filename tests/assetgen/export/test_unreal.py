@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from assetgen.exporting import build_export
+from assetgen.export.build import build_export
 from assetgen.image_files import decode_rgba
 from assetgen.imaging.spritesheet import extract_frame
-from assetgen.texturepacker import read_atlas_json
+from assetgen.post.texturepacker import read_atlas_json
 from tests.sprite_factory import PROJECT, make_atlas
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assetgen.image_files import read_rgba
-from assetgen.texturepacker import read_atlas_json
+from assetgen.post.texturepacker import read_atlas_json
 from orchestrator.comfy_client import ComfyClient
 
 pytestmark = pytest.mark.comfy

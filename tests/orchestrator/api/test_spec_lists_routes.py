@@ -8,9 +8,9 @@ import json
 import aiohttp
 import pytest
 
-from assetgen.intake import MAX_REFERENCE_BYTES
 from assetgen.models import SpecList
 from assetgen.models.api import RefinementOutcomeBody, SpecListList
+from assetgen.specs.intake import MAX_REFERENCE_BYTES
 from tests.orchestrator.api.conftest import body_of, error_of, tree_state
 
 LISTS = "/api/projects/demo/spec-lists"

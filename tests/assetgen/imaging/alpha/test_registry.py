@@ -58,6 +58,6 @@ def test_auto_on_clutter_without_a_model_warns_and_uses_colorkey() -> None:
 
 
 def test_importing_the_package_does_not_import_rembg_or_torch() -> None:
-    code = "import sys, assetgen.imaging.alpha, assetgen.bg_remove; print(sorted({'rembg', 'torch', 'onnxruntime'} & set(sys.modules)))"
+    code = "import sys, assetgen.imaging.alpha, assetgen.post.bg_remove; print(sorted({'rembg', 'torch', 'onnxruntime'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

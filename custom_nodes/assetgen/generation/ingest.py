@@ -1,0 +1,137 @@
+"""Ingest generated variants into the project store: files under files/images/<assetId>/ and the asset record.
+
+Ingesting the same job twice (a crashed worker's job run again) overwrites the same files and the
+same version instead of adding duplicates: file names derive from variant ids, the version id from
+the job id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assetgen.clock import now_iso
+from assetgen.errors import InvalidInput
+from assetgen.generation.variant_metadata import VariantMetadata
+from assetgen.image_files import decode_rgba
+from assetgen.models import Asset, AssetVersion, Variant
+from assetgen.models.generation import GenerationPlan
+from assetgen.store import ProjectStore
+
+
+@dataclass(frozen=True)
+class GeneratedVariant:
+    """One image as it came back from ComfyUI."""
+
+    metadata: VariantMetadata
+    png: bytes
+    preview: bytes | None = None
+
+
+def version_generation_record(
+    plan: GenerationPlan, *, job_id: str | None, prompt_ids: Sequence[str], backend: str | None
+) -> dict[str, Any]:
+    """The ``generation`` block of an asset version: every resolved choice, frozen."""
+    return {
+        "jobId": job_id,
+        "promptIds": list(prompt_ids),
+        "templateId": plan.template_id,
+        "checkpoint": plan.checkpoint.model_dump(mode="json"),
+        "loras": [lora.model_dump(mode="json") for lora in plan.loras],
+        "resolverExplanation": [d.model_dump(mode="json") for d in plan.lora_decisions],
+        "prompt": plan.prompt.model_dump(mode="json"),
+        "promptCompileTrace": [f.model_dump(mode="json") for f in plan.prompt_trace],
+        "promptPackageHash": plan.prompt_package_hash,
+        "seedPolicy": {"mode": plan.seed_policy},
+        "effectiveSeed": plan.seeds[0],
+        "seeds": list(plan.seeds),
+        "width": plan.width,
+        "height": plan.height,
+        "steps": plan.steps,
+        "cfg": plan.cfg,
+        "sampler": plan.sampler,
+        "scheduler": plan.scheduler,
+        "denoise": plan.denoise,
+        "comfyui": {"backend": backend},
+    }
+
+
+def ingest_variants(
+    store: ProjectStore,
+    plan: GenerationPlan,
+    variants: Sequence[GeneratedVariant],
+    *,
+    version_id: str,
+    job_id: str | None = None,
+    prompt_ids: Sequence[str] = (),
+    backend: str | None = None,
+) -> dict[str, Any]:
+    """Write originals and previews, add (or replace) the asset version; returns the generate job output."""
+    if not variants:
+        raise InvalidInput(f"nothing to ingest for spec {plan.spec_id!r}: ComfyUI returned no images")
+    project, asset_id = plan.project_id, plan.asset_id
+    records = []
+    for item in variants:
+        meta = item.metadata
+        if (meta.project_id, meta.asset_id) != (project, asset_id):
+            raise InvalidInput(
+                f"variant {meta.variant_id} belongs to {meta.project_id}/{meta.asset_id}, not {project}/{asset_id}"
+            )
+        decode_rgba(
+            item.png, name=f"variant {meta.variant_id}"
+        )  # refuse a damaged download before storing it
+        original = store.write_file(
+            store.image_path(project, asset_id, "original", meta.variant_id), item.png
+        )
+        preview = None
+        if item.preview:
+            preview = store.write_file(
+                store.image_path(project, asset_id, "preview", meta.variant_id, suffix=".webp"), item.preview
+            )
+        records.append(
+            Variant(
+                id=meta.variant_id,
+                original_path=original,
+                preview_path=preview,
+                seed=meta.seed,
+                status="candidate",
+                metadata=meta.model_dump(mode="json"),
+            )
+        )
+
+    now = now_iso()
+    version = AssetVersion(
+        id=version_id,
+        created_at=now,
+        status="review",
+        variants=records,
+        generation=version_generation_record(plan, job_id=job_id, prompt_ids=prompt_ids, backend=backend),
+    )
+    with store.lock(project, "assets", asset_id):  # the gallery may be editing the same record
+        asset = (
+            store.read(project, "assets", asset_id)
+            if store.exists(project, "assets", asset_id)
+            else Asset(id=asset_id, project_id=project, spec_id=plan.spec_id, created_at=now, versions=[])
+        )
+        asset.versions = [*(v for v in asset.versions if v.id != version_id), version]
+        asset.updated_at = now
+        store.write(project, "assets", asset)
+    first = records[0]
+    return {
+        "assetId": asset_id,
+        "assetVersionId": version_id,
+        "variantIds": [r.id for r in records],
+        "primaryVariantId": first.id,
+        "originalPath": first.original_path,
+        "originalPaths": [r.original_path for r in records],
+        "previewPaths": [r.preview_path for r in records],
+        "originalsDir": first.original_path.rsplit("/", 1)[0],
+        "effectiveSeed": plan.seeds[0],
+        "seeds": [r.seed for r in records],
+        "promptIds": list(prompt_ids),
+        "promptId": prompt_ids[0] if prompt_ids else None,
+        "promptPackageHash": plan.prompt_package_hash,
+        "checkpoint": plan.checkpoint.id,
+        "loras": [lora.lora_id for lora in plan.loras],
+    }

@@ -1,0 +1,172 @@
+"""Plan a generate run: everything ComfyUI needs for a spec, resolved from the project store once.
+
+Parameter precedence: job overrides > spec generationParams > checkpoint defaults > asset type
+defaults > ``BUILTIN_PARAMS``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.policy import choose_checkpoint, resolve_lora_stack
+from assetgen.generation.prompt_compiler import compile_prompt
+from assetgen.generation.seeds import variant_seeds
+from assetgen.models import AssetSpec, GenerationParams
+from assetgen.models.generation import GenerationPlan, PlanPrompt
+from assetgen.store import ProjectStore
+
+BUILTIN_PARAMS = GenerationParams(
+    width=512, height=512, variants=4, steps=20, cfg=7.0, sampler="euler", scheduler="normal", batch_size=1
+)
+# Job override keys as the origin names them -> GenerationParams fields.
+OVERRIDE_ALIASES = {"sampler_name": "sampler", "batchSize": "batch_size", "clipSkip": "clip_skip"}
+OVERRIDE_KEYS = {
+    "width",
+    "height",
+    "variants",
+    "steps",
+    "cfg",
+    "sampler",
+    "scheduler",
+    "seed",
+    "denoise",
+    "batch_size",
+    "clip_skip",
+    "positive",
+    "negative",
+}
+
+
+def merge_params(*layers: GenerationParams | None) -> GenerationParams:
+    """Merge parameter layers, earlier layers winning (None means "not set here")."""
+    merged: dict[str, Any] = {}
+    for layer in reversed([layer for layer in layers if layer is not None]):
+        merged.update(
+            {
+                k: v
+                for k, v in layer.model_dump(exclude_none=True, by_alias=False).items()
+                if k in GenerationParams.model_fields
+            }
+        )
+    return GenerationParams(**merged)
+
+
+def normalise_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Job ``overrides`` with origin aliases mapped; unknown keys are an error that lists the valid ones."""
+    out = {}
+    for key, value in overrides.items():
+        name = OVERRIDE_ALIASES.get(key, key)
+        if name not in OVERRIDE_KEYS:
+            raise InvalidInput(
+                f"unknown override {key!r}; use one of {sorted(OVERRIDE_KEYS | set(OVERRIDE_ALIASES))}"
+            )
+        out[name] = value
+    return out
+
+
+def plan_generation(
+    store: ProjectStore,
+    project_id: str,
+    spec_id: str,
+    *,
+    checkpoint_id: str | None = None,
+    variants: int | None = None,
+    overrides: dict[str, Any] | None = None,
+    seed_offset: int = 0,
+    random_seed: int | None = None,
+    template_id: str = "txt2img",
+) -> GenerationPlan:
+    """Resolve checkpoint, LoRA stack, prompts, sampler parameters and per-variant seeds for a spec."""
+    project = store.read_project(project_id)
+    spec: AssetSpec = store.read(project_id, "specs", spec_id)
+    checkpoints = list(store.iter_records(project_id, "checkpoints"))
+    loras = list(store.iter_records(project_id, "loras"))
+    choice = choose_checkpoint(spec, checkpoints, project, requested_id=checkpoint_id)
+    checkpoint = next(c for c in checkpoints if c.id == choice.id)
+    stack = resolve_lora_stack(spec, loras, project, checkpoint_id=checkpoint.id)
+
+    asset_types = store.read_catalog(project_id, "asset-types").asset_types
+    asset_type = next((t for t in asset_types if t.id == spec.asset_type), None)
+    if asset_type is None:
+        raise NotFound(
+            f"spec {spec.id!r}: asset type {spec.asset_type!r} is not in catalogs/asset-types.json "
+            f"({', '.join(t.id for t in asset_types)})"
+        )
+    baseline = None
+    if spec.baseline_profile_id:
+        baseline = store.read(project_id, "baseline-profiles", spec.baseline_profile_id)
+
+    extra = normalise_overrides(dict(overrides or {}))
+    if variants is not None:
+        extra["variants"] = variants
+    override_positive, override_negative = extra.pop("positive", None), extra.pop("negative", None)
+    params = merge_params(
+        GenerationParams(**extra),
+        spec.generation_params,
+        checkpoint.default_generation_params,
+        asset_type.default_generation_params,
+        BUILTIN_PARAMS,
+    )
+    compiled = compile_prompt(
+        spec,
+        project,
+        checkpoint=checkpoint,
+        styles=_catalog_entries(store, project_id, "styles"),
+        scenarios=_catalog_entries(store, project_id, "scenarios"),
+        palettes=_catalog_entries(store, project_id, "palettes"),
+        tag_groups=_catalog_entries(store, project_id, "tags"),
+        baseline=baseline,
+        override_positive=override_positive,
+        override_negative=override_negative,
+    )
+    mode, seeds = variant_seeds(
+        spec,
+        count=params.variants,
+        checkpoint_id=checkpoint.id,
+        random_seed=secrets.randbelow(2**32) if random_seed is None else random_seed,
+        explicit_seed=extra.get("seed"),
+        offset=seed_offset,
+    )
+    return GenerationPlan(
+        project_id=project_id,
+        spec_id=spec.id,
+        asset_id=spec.id,
+        template_id=template_id,
+        checkpoint=choice,
+        loras=stack.loras,
+        lora_decisions=stack.decisions,
+        lora_mode=stack.mode,
+        prompt=PlanPrompt(positive=compiled.positive, negative=compiled.negative),
+        prompt_trace=compiled.trace,
+        prompt_package_hash=compiled.package_hash,
+        width=params.width,
+        height=params.height,
+        steps=params.steps,
+        cfg=params.cfg,
+        sampler=params.sampler,
+        scheduler=params.scheduler,
+        denoise=params.denoise or 1.0,
+        seed_policy=mode,
+        seeds=seeds,
+        batch_size=params.batch_size or 1,
+    )
+
+
+def _catalog_entries(store: ProjectStore, project_id: str, name: str) -> list:
+    """A catalog's list, or [] when the project has no such catalog file."""
+    try:
+        catalog = store.read_catalog(project_id, name)
+    except NotFound:
+        return []
+    field = {"styles": "styles", "scenarios": "scenarios", "palettes": "palettes", "tags": "groups"}[name]
+    return list(getattr(catalog, field))
+
+
+def batches(plan: GenerationPlan) -> list[list[int]]:
+    """Variant indices split into ComfyUI batches of at most ``plan.batch_size``."""
+    size = plan.batch_size
+    return [
+        list(range(start, min(start + size, len(plan.seeds)))) for start in range(0, len(plan.seeds), size)
+    ]

@@ -1,0 +1,193 @@
+"""Autopilot (the happy loop): score a generated version against the spec's quality contract and decide.
+
+``review_version`` cuts every variant out (the same background removal the pipeline uses), runs the
+checks of ``assetgen.review.quality`` and records the scores on the variants. ``decide`` then approves the best
+passing variant as primary (multi-frame specs keep every passing variant as a frame), asks for another
+generate round while attempts are left, or marks the asset "needs review" with the reasons. The
+orchestrator turns each decision into ordinary jobs (bg_remove -> atlas_pack -> export, or a new
+generate), so the whole run is visible, cancellable and resumable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from assetgen.clock import now_iso
+from assetgen.errors import InvalidInput, NotFound
+from assetgen.image_files import read_rgba
+from assetgen.imaging.alpha import remove_background
+from assetgen.jobs import create_job
+from assetgen.models import Asset, AssetSpec, Job
+from assetgen.models.spec import QualityLimits
+from assetgen.review.decisions import set_note, set_primary
+from assetgen.review.quality import VariantQuality, dhash, evaluate_variant, near_duplicates
+from assetgen.specs.project_context import load_project_context
+from assetgen.specs.readiness import assess_readiness
+from assetgen.store import ProjectStore, asset_lock
+
+REVIEWER = "autopilot"
+MULTI_FRAME_KINDS = ("animation", "ui_states")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What autopilot decided for one generated version."""
+
+    outcome: Literal["approved", "regenerate", "needs_review"]
+    qualities: list[VariantQuality]
+    primary_variant_id: str | None = None
+    frame_variant_ids: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+    def as_output(self) -> dict[str, Any]:
+        return {
+            "decision": self.outcome,
+            "primaryVariantId": self.primary_variant_id,
+            "frameVariantIds": list(self.frame_variant_ids),
+            "reasons": list(self.reasons),
+            "scores": {q.variant_id: q.score for q in self.qualities},
+            "passed": [q.variant_id for q in self.qualities if q.passed],
+        }
+
+
+def limits_for(spec: AssetSpec) -> QualityLimits:
+    """The spec's check limits (``qualityContract.checks``), defaults where unset."""
+    contract = spec.quality_contract
+    return contract.checks if contract is not None and contract.checks is not None else QualityLimits()
+
+
+def is_multi_frame(spec: AssetSpec) -> bool:
+    return spec.output is not None and spec.output.kind in MULTI_FRAME_KINDS
+
+
+def spec_palette(store: ProjectStore, project_id: str, spec: AssetSpec) -> list[str]:
+    """The colours of the palettes the spec (or else the project) names."""
+    wanted = list(spec.palette_ids or store.read_project(project_id).defaults.palette_ids)
+    try:
+        palettes = store.read_catalog(project_id, "palettes").palettes
+    except (NotFound, InvalidInput):
+        return []
+    return [c for p in palettes if p.id in wanted for c in p.colors]
+
+
+def review_version(
+    store: ProjectStore, project_id: str, spec: AssetSpec, version_id: str, *, method: str = "colorkey"
+) -> list[VariantQuality]:
+    """Score every variant of ``version_id``; the scores are stored on the variants (``quality``)."""
+    asset: Asset = store.read(project_id, "assets", spec.id)
+    version = next((v for v in asset.versions if v.id == version_id), None)
+    if version is None:
+        raise InvalidInput(f"asset {spec.id!r} has no version {version_id!r}")
+    limits = limits_for(spec)
+    palette = spec_palette(store, project_id, spec)
+    generation = version.generation or {}
+    originals = [read_rgba(store.resolve(v.original_path)) for v in version.variants]
+    duplicates = near_duplicates([dhash(image) for image in originals], limits=limits)
+    qualities = []
+    for variant, original, duplicate in zip(version.variants, originals, duplicates, strict=True):
+        cutout = remove_background(original, method=method).rgba
+        qualities.append(
+            evaluate_variant(
+                variant.id,
+                original,
+                cutout,
+                width=int(generation.get("width", original.shape[1])),
+                height=int(generation.get("height", original.shape[0])),
+                limits=limits,
+                palette=palette,
+                duplicate_of=version.variants[duplicate].id if duplicate is not None else None,
+            )
+        )
+    by_id = {q.variant_id: q for q in qualities}
+    with asset_lock(store, project_id, spec.id):
+        latest: Asset = store.read(project_id, "assets", spec.id)
+        for item in latest.versions:
+            for variant in item.variants:
+                if variant.id in by_id and item.id == version_id:
+                    quality = by_id[variant.id]
+                    variant.quality = {
+                        "score": quality.score,
+                        "passed": quality.passed,
+                        "by": REVIEWER,
+                        "at": now_iso(),
+                        "checks": {
+                            c.name: c.model_dump(mode="json", exclude={"name"}) for c in quality.checks
+                        },
+                    }
+        store.write(project_id, "assets", latest)
+    return qualities
+
+
+def decide(
+    store: ProjectStore,
+    project_id: str,
+    spec: AssetSpec,
+    version_id: str,
+    qualities: list[VariantQuality],
+    *,
+    attempt: int,
+) -> Decision:
+    """Approve the best passing variant (and frames), or ask for another round, or give up with reasons."""
+    limits = limits_for(spec)
+    passing = sorted((q for q in qualities if q.passed), key=lambda q: -q.score)
+    if passing:
+        best = passing[0]
+        set_primary(store, project_id, spec.id, best.variant_id, by=REVIEWER)
+        frames = (
+            tuple(q.variant_id for q in qualities if q.passed) if is_multi_frame(spec) else (best.variant_id,)
+        )
+        summary = ", ".join(f"{c.name} {c.score:.2f}" for c in best.checks)
+        set_note(
+            store,
+            project_id,
+            spec.id,
+            best.variant_id,
+            f"autopilot: score {best.score:.3f} (attempt {attempt}); {summary}",
+            by=REVIEWER,
+        )
+        _mark_asset(store, project_id, spec.id, status="approved", attempt=attempt, reasons=[])
+        return Decision("approved", qualities, best.variant_id, frames)
+    reasons = sorted({failure for q in qualities for failure in q.failures()})
+    if attempt < limits.max_attempts:
+        return Decision("regenerate", qualities, reasons=tuple(reasons))
+    _mark_asset(store, project_id, spec.id, status="needs_review", attempt=attempt, reasons=reasons)
+    return Decision("needs_review", qualities, reasons=tuple(reasons))
+
+
+def start_autopilot(
+    store: ProjectStore, project_id: str, spec_ids: list[str] | None = None, *, variants: int | None = None
+) -> tuple[list[Job], list[str]]:
+    """Queue one ``autopilot`` job per autopilot-ready spec (all, or those named); returns (jobs, skipped ids).
+
+    A spec named explicitly that is not ready is an error that says how to see why."""
+    context = load_project_context(store, project_id)
+    chosen, skipped = [], []
+    for spec_id in spec_ids or store.list_ids(project_id, "specs"):
+        spec = store.read(project_id, "specs", spec_id)
+        if spec.status == "deprecated" or not assess_readiness(spec, context).is_ready:
+            if spec_ids:
+                raise InvalidInput(
+                    f"spec {spec_id!r} is not autopilot-ready; `assetgen specs validate` says why"
+                )
+            skipped.append(spec_id)
+        else:
+            chosen.append(spec_id)
+    jobs = [
+        create_job(
+            store, project_id, "autopilot", {"specId": s, **({"variants": variants} if variants else {})}
+        )
+        for s in chosen
+    ]
+    return jobs, skipped
+
+
+def _mark_asset(
+    store: ProjectStore, project_id: str, asset_id: str, *, status: str, attempt: int, reasons: list[str]
+) -> None:
+    """Record autopilot's verdict on the asset (``autopilot``: status, attempts, reasons; assetgen addition)."""
+    with asset_lock(store, project_id, asset_id):
+        asset: Asset = store.read(project_id, "assets", asset_id)
+        data = asset.model_dump(mode="json")
+        data["autopilot"] = {"status": status, "attempts": attempt, "reasons": reasons, "at": now_iso()}
+        store.write(project_id, "assets", Asset.model_validate(data))

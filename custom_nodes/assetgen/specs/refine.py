@@ -1,0 +1,681 @@
+"""Refinement: a SpecList's text -> complete AssetSpecs plus a report (deterministic rules, no model).
+
+``plan_refinement`` is pure: spec list + project context -> the specs and the report it would write.
+``refine_spec_list`` reads the list and the project from the store, applies the plan without
+overwriting hand edits (unless ``force``), deprecates specs the list no longer derives, and stores
+the report. Spec ids derive from the list id, the line, the part and the index, so re-running an
+unchanged list changes nothing; a spec's ``source.contentHash`` records what refinement wrote, so a
+spec edited since is detected and kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assetgen.clock import now_iso
+from assetgen.errors import AssetgenError, InvalidInput
+from assetgen.ids import ID_PATTERN, validate_id
+from assetgen.models import AssetSpec, SpecList
+from assetgen.models.spec import (
+    AnimationSpec,
+    EntityLink,
+    OutputSize,
+    SpecOutput,
+    SpecPrompt,
+    SpecSource,
+    UiStates,
+)
+from assetgen.models.spec_list import Reference, RefinementItem, RefinementReport
+from assetgen.specs.defaults import (
+    DEFAULT_FPS,
+    DEFAULT_FRAME_COUNT,
+    DEFAULT_UI_STATES,
+    FALLBACK_NEGATIVE,
+    CheckpointChoice,
+    OutputKind,
+    checkpoint_profile,
+    choose_checkpoint,
+    default_background_policy,
+    default_baseline_profile_id,
+    default_generation_params,
+    default_lora_policy,
+    default_prompt_policy,
+    default_quality_contract,
+    default_seed_policy,
+    default_style_consistency,
+)
+from assetgen.specs.project_context import ProjectContext, load_project_context
+from assetgen.specs.readiness import assess_readiness
+from assetgen.specs.wishlist import (
+    DEFAULT_VIEW_PHRASES,
+    ParsedWish,
+    WishLine,
+    build_vocabulary,
+    parse_wish,
+    slugify,
+    split_wishes,
+)
+from assetgen.store import ProjectStore
+
+log = logging.getLogger(__name__)
+
+RULES_VERSION = 1
+MAX_WISHLIST_CHARS = 1_000_000
+MAX_SPECS_PER_WISH = 100
+MAX_SPECS_PER_LIST = 1000
+
+
+@dataclass(frozen=True)
+class RefinementPlan:
+    """What refinement would write: the report items, the specs (with their item index) and list warnings."""
+
+    items: tuple[RefinementItem, ...]
+    specs: tuple[tuple[int, AssetSpec], ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefinementOutcome:
+    """What ``refine_spec_list`` did: the stored list and the spec ids by fate."""
+
+    spec_list: SpecList
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
+    deprecated: tuple[str, ...] = ()
+    ready: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        report = self.spec_list.refinement
+        return {
+            "specListId": self.spec_list.id,
+            "status": self.spec_list.status,
+            "derivedSpecIds": list(self.spec_list.derived_spec_ids),
+            "written": list(self.written),
+            "unchanged": list(self.unchanged),
+            "keptHandEdits": list(self.kept),
+            "deprecated": list(self.deprecated),
+            "ready": list(self.ready),
+            "refinement": report.model_dump(mode="json") if report else None,
+        }
+
+
+# -- ids and hashes -------------------------------------------------------------------------------
+def derive_spec_id(spec_list_id: str, line: int, part: int | None = None, index: int | None = None) -> str:
+    """``<listId>-l<line>[p<part>][-<index>]``, shortened with a hash of the list id to stay a valid id."""
+    suffix = f"-l{line}" + (f"p{part}" if part else "") + (f"-{index}" if index else "")
+    prefix = spec_list_id
+    if len(prefix) + len(suffix) > 128:
+        digest = hashlib.sha256(spec_list_id.encode()).hexdigest()[:8]
+        prefix = f"{spec_list_id[: 128 - len(suffix) - 9]}_{digest}"
+    spec_id = prefix + suffix
+    if not ID_PATTERN.fullmatch(spec_id):
+        raise InvalidInput(f"cannot derive a valid spec id from spec list id {spec_list_id!r}")
+    return spec_id
+
+
+def spec_content_hash(spec: AssetSpec) -> str:
+    """sha256 of the spec's content, ignoring timestamps and the recorded hash itself."""
+    data = spec.model_dump(mode="json")
+    data.pop("createdAt", None)
+    data.pop("updatedAt", None)
+    if isinstance(data.get("source"), dict):
+        data["source"].pop("contentHash", None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    """sha256 of a wishlist's text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# -- composing one wish ---------------------------------------------------------------------------
+@dataclass
+class _Notes:
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _dedupe(parts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for part in parts:
+        for piece in part.split(","):
+            cleaned = " ".join(piece.split())
+            key = cleaned.lower()
+            if cleaned and key not in seen:
+                seen.add(key)
+                out.append(cleaned)
+    return out
+
+
+def _fill_template(template: str, values: dict[str, str]) -> str:
+    filled = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), ""), template)
+    return ", ".join(p.strip() for p in filled.split(",") if p.strip())
+
+
+def _choose_checkpoint(
+    wish: ParsedWish, context: ProjectContext, type_id: str, notes: _Notes
+) -> CheckpointChoice:
+    if wish.checkpoint_id:
+        checkpoint = context.checkpoints.get(wish.checkpoint_id)
+        if checkpoint is not None and type_id in checkpoint.supported_asset_types:
+            profile = checkpoint_profile(context, checkpoint.id)
+            notes.assumptions.append(f"checkpoint {checkpoint.id} as the wish asks")
+            return CheckpointChoice(
+                checkpoint_id=checkpoint.id,
+                profile_id=profile.profile_id if profile else None,
+                profile_version=profile.version if profile else None,
+                baseline_profile_id=default_baseline_profile_id(context, checkpoint.id),
+            )
+        why = "is not in checkpoints/" if checkpoint is None else f"does not support {type_id}"
+        notes.warnings.append(f"checkpoint {wish.checkpoint_id!r} {why}; chose one by the project's rules")
+    choice = choose_checkpoint(context, type_id)
+    if choice.checkpoint_id is None:
+        notes.warnings.append(choice.reason)
+    else:
+        notes.assumptions.append(choice.reason)
+        if choice.profile_id is None:
+            notes.warnings.append(
+                f"checkpoint {choice.checkpoint_id} has no profile in project.policies.checkpointProfiles"
+            )
+        if choice.baseline_profile_id is None:
+            notes.warnings.append(
+                f"checkpoint {choice.checkpoint_id} has no baseline profile (project.policies."
+                "checkpointBaselineMap or baseline-profiles/)"
+            )
+    return choice
+
+
+def _references(wish: ParsedWish, spec_list: SpecList, notes: _Notes) -> list[Reference]:
+    refs = [Reference(kind="url", url=url) for url in wish.urls]
+    for number in wish.reference_numbers:
+        if 1 <= number <= len(spec_list.references):
+            refs.append(spec_list.references[number - 1])
+        else:
+            notes.warnings.append(
+                f"reference #{number} does not exist (the list has {len(spec_list.references)}); ignored"
+            )
+    for name in wish.reference_files:
+        found = next(
+            (
+                r
+                for r in spec_list.references
+                if r.kind == "file"
+                and name.lower() in ((r.label or "").lower(), (r.path or "").rsplit("/", 1)[-1].lower())
+            ),
+            None,
+        )
+        if found is None:
+            notes.warnings.append(
+                f"reference file {name!r} is not attached to the wishlist (intake --ref FILE)"
+            )
+        else:
+            refs.append(found)
+    unique: list[Reference] = []
+    for ref in refs:
+        if ref not in unique:
+            unique.append(ref)
+    return unique
+
+
+def _output_kind(
+    wish: ParsedWish, type_kind: OutputKind | None, multi_frame: bool, notes: _Notes
+) -> OutputKind:
+    asks_animation = bool(
+        wish.frame_count or wish.fps or wish.animation_name or wish.animation_word or wish.mentions_frames
+    )
+    if type_kind is not None:
+        if asks_animation and type_kind != "animation":
+            notes.warnings.append(f"frames/fps/animation ignored: this type's output is {type_kind}")
+        if wish.ui_states is not None and type_kind != "ui_states":
+            notes.warnings.append(f"UI states ignored: this type's output is {type_kind}")
+        return type_kind
+    if asks_animation:
+        if not multi_frame:
+            notes.warnings.append(
+                "an animation is asked for but the catalog marks this type single-frame; made an animation"
+            )
+        return "animation"
+    if wish.ui_states is not None:
+        return "ui_states"
+    return "single_image"
+
+
+def _plan_wish(
+    wish_line: WishLine, wish: ParsedWish, spec_list: SpecList, context: ProjectContext, *, now: str
+) -> tuple[list[AssetSpec], _Notes]:
+    notes = _Notes(list(wish.assumptions), list(wish.warnings))
+    asset_type = context.asset_type(wish.asset_type_id) if wish.asset_type_id else None
+    if asset_type is None:
+        return [], notes
+    project = context.project
+    type_id = asset_type.id
+    choice = _choose_checkpoint(wish, context, type_id, notes)
+    ckpt_id = choice.checkpoint_id
+
+    # style, scenario, palettes
+    style = wish.style_id or project.defaults.style
+    if wish.style_id is None:
+        notes.assumptions.append(f"style {style} (project default)")
+    scenario = wish.scenario_id or project.defaults.scenario
+    if wish.scenario_id is None:
+        notes.assumptions.append(f"scenario {scenario} (project default)")
+    palette_ids = list(wish.palette_ids)
+    if not palette_ids and not wish.colors and project.defaults.palette_ids:
+        palette_ids = list(project.defaults.palette_ids)
+        notes.assumptions.append(f"palette {', '.join(palette_ids)} (project default)")
+    palettes = [p for p in (context.palette(pid) for pid in palette_ids) if p is not None]
+
+    # output contract
+    kind = _output_kind(wish, asset_type.output_kind, asset_type.multi_frame, notes)
+    subject = wish.subject or asset_type.label.lower()
+    if not wish.subject:
+        notes.warnings.append(f"no subject words; the prompt says only {subject!r}")
+    animation = None
+    if kind == "animation":
+        frame_count = wish.frame_count or DEFAULT_FRAME_COUNT
+        if wish.frame_count is None:
+            notes.assumptions.append(f"{frame_count} frames (none given)")
+        fps = wish.fps or DEFAULT_FPS
+        if wish.fps is None:
+            notes.assumptions.append(f"{fps:g} fps (none given)")
+        name = wish.animation_name or slugify(subject, max_len=32) or "default"
+        loop = True if wish.loop is None else wish.loop
+        animation = AnimationSpec(name=name, fps=fps, loop=loop, frame_count=frame_count)
+    states: list[str] = []
+    if kind == "ui_states":
+        states = list(wish.ui_states or DEFAULT_UI_STATES)
+        if "default" not in states:
+            states.insert(0, "default")
+        if not wish.ui_states:
+            notes.assumptions.append(f"UI states {', '.join(states)} (none listed)")
+    background = wish.background or ("transparent" if asset_type.requires_alpha else "opaque")
+    if wish.background is None:
+        notes.assumptions.append(
+            "transparent background (type requires alpha)"
+            if asset_type.requires_alpha
+            else "opaque background (type has no alpha)"
+        )
+    elif wish.background == "white" and asset_type.requires_alpha:
+        notes.warnings.append(f"{type_id} requires alpha but a white background is asked for; kept white")
+    baseline = context.baseline_profiles.get(choice.baseline_profile_id or "")
+    if (
+        baseline is not None
+        and baseline.global_.background == "transparent_only"
+        and background != "transparent"
+    ):
+        notes.warnings.append(
+            f"baseline {baseline.id} wants transparent_only backgrounds but the wish asks for {background}"
+        )
+    label = "frame" if kind == "animation" else type_id
+    sizes = [OutputSize(label=label, w=w, h=h) for w, h in wish.sizes]
+    target = max(wish.sizes, key=lambda s: (s[0] * s[1], s[0])) if wish.sizes else None
+
+    # count: specs or variants
+    count = wish.count or 1
+    variants = wish.variants
+    spec_count = 1
+    if count > 1 and asset_type.count_means == "variants":
+        if variants is not None and variants != count:
+            notes.warnings.append(
+                f"count {count} and {variants} variants disagree; generating {count} variants"
+            )
+        variants = min(count, 256)
+        notes.assumptions.append(
+            f"{count} {type_id} = one spec with {variants} variants (catalog countMeans)"
+        )
+    elif count > 1:
+        spec_count = min(count, MAX_SPECS_PER_WISH)
+        notes.assumptions.append(
+            f"{count} x {wish.type_phrase or type_id} = {spec_count} specs ({type_id} countMeans)"
+        )
+        if count > MAX_SPECS_PER_WISH:
+            notes.warnings.append(f"count {count} capped at {MAX_SPECS_PER_WISH} specs per wish")
+        notes.assumptions.append("the specs share one prompt; edit each to tell them apart")
+    params = default_generation_params(
+        context,
+        asset_type_id=type_id,
+        checkpoint_id=ckpt_id,
+        target=target,
+        variants=variants,
+        seed=wish.seed,
+    )
+    if not sizes:
+        sizes = [OutputSize(label=label, w=params.width or 0, h=params.height or 0)]
+        notes.assumptions.append(
+            f"no size given; target size = generation size {params.width}x{params.height}"
+        )
+    elif target and (params.width, params.height) != target:
+        notes.assumptions.append(
+            f"generated at {params.width}x{params.height} for checkpoint {ckpt_id}, "
+            f"target {target[0]}x{target[1]} recorded in output.sizes"
+        )
+
+    # prompts
+    view_tag = context.tag(f"view:{wish.view}") if wish.view else None
+    camera = (view_tag.prompt_token if view_tag and view_tag.prompt_token else None) or (
+        DEFAULT_VIEW_PHRASES[wish.view] if wish.view else ""
+    )
+    if wish.view and view_tag is None:
+        notes.assumptions.append(
+            f"no tag view:{wish.view} in catalogs/tags.json; the camera angle is prompt-only"
+        )
+    template = asset_type.prompt_template or "{subject}, {cameraAngle}"
+    positive_parts = [
+        _fill_template(template, {"subject": subject, "cameraAngle": camera, "typeLabel": asset_type.label})
+    ]
+    if camera and "{cameraAngle}" not in template:
+        positive_parts.append(camera)
+    if animation is not None and wish.animation_name:
+        positive_parts.append(f"{wish.animation_name} {wish.animation_word or 'animation'} frame")
+    elif animation is not None:
+        positive_parts.append("animation frame")
+    positive_parts += wish.details + wish.silhouettes
+    for palette in palettes:
+        positive_parts.append(f"{palette.label.lower()} color palette")
+        positive_parts += palette.prompt_tokens
+    if wish.colors:
+        positive_parts.append("colors " + " ".join(wish.colors))
+    joined = ", ".join(positive_parts).lower()
+    if background == "transparent" and "background" not in joined:
+        positive_parts.append("plain flat background")
+    elif background == "white":
+        positive_parts.append("white background")
+    is_tileable = wish.is_tileable or asset_type.tileable
+    if wish.is_tileable and not asset_type.tileable:
+        notes.assumptions.append(f"tileable although the catalog marks {type_id} not tileable")
+    if is_tileable and "seamless" not in joined:
+        positive_parts.append("seamless tileable")
+    negative_parts = [asset_type.negative_prompt or FALLBACK_NEGATIVE, *wish.negatives]
+    if is_tileable:
+        negative_parts.append("visible seams")
+    if background == "transparent":
+        negative_parts.append("busy background")
+    positive = ", ".join(_dedupe(positive_parts))
+    negative = ", ".join(_dedupe(negative_parts))
+
+    # LoRA hints, references, tags, entity
+    lora_policy = default_lora_policy(context)
+    for lora_id in wish.lora_ids:
+        if lora_id in context.loras:
+            lora_policy.include.append(lora_id)
+        else:
+            notes.warnings.append(f"LoRA {lora_id!r} is not in loras/; ignored")
+    references = _references(wish, spec_list, notes)
+    entity_base = wish.entity_id or slugify(subject) or type_id
+    base_tags = [*project.defaults.tag_ids, *asset_type.default_tags, f"assetType:{type_id}"]
+    if view_tag is not None:
+        base_tags.append(view_tag.id)
+    ref_anchors = [r.url or r.path or "" for r in references if r.url or r.path]
+    style_consistency = default_style_consistency(
+        kind, has_style_override=wish.style_id is not None, anchor_refs=ref_anchors
+    )
+    quality = default_quality_contract(
+        context,
+        asset_type_id=type_id,
+        output_kind=kind,
+        background_policy=default_background_policy(
+            wants_transparent=background == "transparent", wants_white=background == "white"
+        ),
+        ui_states=states or None,
+        checkpoint_id=ckpt_id,
+        has_camera_angle=wish.view is not None,
+    )
+    output = SpecOutput(
+        kind=kind,
+        background="transparent_required" if background == "transparent" else "any",
+        sizes=sizes,
+    )
+    if animation is not None:
+        output.animation = animation
+    if kind == "ui_states":
+        output.ui_states = UiStates(states=states)
+    seed_policy = default_seed_policy(kind, fixed_seed=wish.seed, is_entity_batch=False)
+    base_title = subject[:1].upper() + subject[1:]
+    if animation is not None and wish.animation_name:
+        base_title += f", {wish.animation_name} {wish.animation_word or 'animation'}"
+    elif animation is not None:
+        base_title += f", {animation.frame_count}-frame animation"
+
+    specs: list[AssetSpec] = []
+    for index in range(1, spec_count + 1):
+        spec_id = derive_spec_id(
+            spec_list.id, wish_line.line, wish_line.part, index if spec_count > 1 else None
+        )
+        entity_id = f"{entity_base}_{index}" if spec_count > 1 else entity_base
+        spec = AssetSpec(
+            id=spec_id,
+            project_id=project.id,
+            created_at=now,
+            updated_at=now,
+            asset_type=type_id,
+            title=(f"{base_title} {index} of {spec_count}" if spec_count > 1 else base_title)[:200],
+            style=style,
+            scenario=scenario,
+            prompt=SpecPrompt(positive=positive, negative=negative),
+            spec_list_id=spec_list.id,
+            tags=list(dict.fromkeys([*base_tags, f"entity:{entity_id}"])),
+            lora_policy=lora_policy.model_copy(deep=True),
+            style_consistency=style_consistency.model_copy(deep=True),
+            quality_contract=quality.model_copy(deep=True),
+            entity_link=EntityLink(entity_id=entity_id, role=type_id),
+            prompt_policy=default_prompt_policy(context, ckpt_id),
+            seed_policy=seed_policy.model_copy(deep=True),
+            output=output.model_copy(deep=True),
+            generation_params=params.model_copy(deep=True),
+            palette_ids=palette_ids,
+            colors=list(wish.colors),
+            references=[r.model_copy(deep=True) for r in references],
+        )
+        if ckpt_id:
+            spec.checkpoint_id = ckpt_id
+        if choice.profile_id:
+            spec.checkpoint_profile_id = choice.profile_id
+            spec.checkpoint_profile_version = choice.profile_version
+        if choice.baseline_profile_id:
+            spec.baseline_profile_id = choice.baseline_profile_id
+        source = SpecSource(
+            spec_list_id=spec_list.id,
+            line=wish_line.line,
+            text=wish_line.text[:500],
+            rules_version=RULES_VERSION,
+        )
+        if wish_line.part:
+            source.part = wish_line.part
+        if spec_count > 1:
+            source.index = index
+        spec.source = source
+        if assess_readiness(spec, context).is_ready:
+            spec.status = "ready"
+        spec.source.content_hash = spec_content_hash(spec)
+        specs.append(AssetSpec.model_validate(spec.model_dump(mode="json")))
+    return specs, notes
+
+
+def plan_refinement(spec_list: SpecList, context: ProjectContext, *, now: str) -> RefinementPlan:
+    """Refine ``spec_list.text`` against ``context``: report items and specs, nothing written (pure)."""
+    validate_id(spec_list.id, what="spec list id")
+    if len(spec_list.text) > MAX_WISHLIST_CHARS:
+        raise InvalidInput(
+            f"spec list {spec_list.id!r} has {len(spec_list.text)} characters (limit {MAX_WISHLIST_CHARS}): "
+            "split it into several spec lists"
+        )
+    vocabulary = build_vocabulary(context)
+    wishes, list_warnings = split_wishes(spec_list.text)
+    items: list[RefinementItem] = []
+    specs: list[tuple[int, AssetSpec]] = []
+    warnings = list(list_warnings)
+    seen_ids: set[str] = set()
+    for wish_line in wishes:
+        item = RefinementItem(line=wish_line.line, text=wish_line.text[:500])
+        if wish_line.part:
+            item.part = wish_line.part
+        items.append(item)
+        if wish_line.problem:
+            item.warnings.append(wish_line.problem)
+            continue
+        if wish_line.is_heading:
+            item.assumptions.append("heading, not a wish")
+            continue
+        if len(specs) >= MAX_SPECS_PER_LIST:
+            item.warnings.append(f"not refined: the list already derives {MAX_SPECS_PER_LIST} specs")
+            continue
+        wish = parse_wish(wish_line.text, vocabulary)
+        wish_specs, notes = _plan_wish(wish_line, wish, spec_list, context, now=now)
+        room = MAX_SPECS_PER_LIST - len(specs)
+        if len(wish_specs) > room:
+            notes.warnings.append(
+                f"only {room} of {len(wish_specs)} specs made: the list limit is {MAX_SPECS_PER_LIST}"
+            )
+            wish_specs = wish_specs[:room]
+        item.assumptions.extend(dict.fromkeys(notes.assumptions))
+        item.warnings.extend(dict.fromkeys(notes.warnings))
+        for spec in wish_specs:
+            if spec.id in seen_ids:  # cannot happen with line-derived ids; guarded all the same
+                item.warnings.append(f"duplicate spec id {spec.id}; skipped")
+                continue
+            seen_ids.add(spec.id)
+            item.spec_ids.append(spec.id)
+            specs.append((len(items) - 1, spec))
+    if not wishes:
+        warnings.append("the wishlist has no wishes (only blank or comment lines)")
+    return RefinementPlan(items=tuple(items), specs=tuple(specs), warnings=tuple(warnings))
+
+
+# -- applying a plan to the store -----------------------------------------------------------------
+def _existing_state(
+    store: ProjectStore, project_id: str, spec_id: str, spec_list_id: str
+) -> tuple[str, AssetSpec | None]:
+    """("absent"|"ours"|"edited"|"foreign"|"broken", spec) for the file a planned spec would replace."""
+    if not store.exists(project_id, "specs", spec_id):
+        return "absent", None
+    try:
+        current = store.read(project_id, "specs", spec_id)
+    except AssetgenError:
+        return "broken", None
+    source = current.source
+    if source is None or source.spec_list_id != spec_list_id or not source.content_hash:
+        return "foreign", current
+    if spec_content_hash(current) != source.content_hash:
+        return "edited", current
+    return "ours", current
+
+
+def refine_spec_list(
+    store: ProjectStore, project_id: str, spec_list_id: str, *, force: bool = False, now: str | None = None
+) -> RefinementOutcome:
+    """Refine spec-lists/<specListId>.json into specs/<specId>.json and store the report in the list.
+
+    Idempotent: an unchanged list rewrites nothing. A spec edited by hand since refinement (or one
+    refinement did not write) is kept unless ``force``; specs the list no longer derives are set
+    ``deprecated`` when untouched. Raises NotFound / InvalidInput naming the file and field.
+    """
+    now = now or now_iso()
+    spec_list: SpecList = store.read(project_id, "spec-lists", spec_list_id)
+    if spec_list.status == "archived":
+        raise InvalidInput(
+            f"spec list {spec_list_id!r} is archived; set its status to draft to refine it again"
+        )
+    context = load_project_context(store, project_id)
+    plan = plan_refinement(spec_list, context, now=now)
+    items = [item.model_copy(deep=True) for item in plan.items]
+    warnings = list(plan.warnings)
+    written: list[str] = []
+    unchanged: list[str] = []
+    kept: list[str] = []
+    ready: list[str] = []
+    derived: list[str] = []
+    for item_index, spec in plan.specs:
+        derived.append(spec.id)
+        state, current = _existing_state(store, project_id, spec.id, spec_list.id)
+        if state in ("edited", "foreign", "broken") and not force:
+            kept.append(spec.id)
+            why = {
+                "edited": "was edited by hand since refinement",
+                "foreign": "was not written by refining this list",
+                "broken": "cannot be read",
+            }[state]
+            items[item_index].warnings.append(f"spec {spec.id} {why}; kept (refine --force overwrites)")
+            if current is not None and current.status == "ready":
+                ready.append(spec.id)
+            continue
+        planned_hash = spec.source.content_hash if spec.source else None
+        if (
+            state == "ours"
+            and current is not None
+            and current.source
+            and current.source.content_hash == planned_hash
+        ):
+            unchanged.append(spec.id)
+        else:
+            if current is not None and current.created_at:
+                spec = spec.model_copy(update={"created_at": current.created_at})
+            store.write(project_id, "specs", spec)
+            written.append(spec.id)
+            log.info("refine project=%s specList=%s wrote spec=%s", project_id, spec_list.id, spec.id)
+        if spec.status == "ready":
+            ready.append(spec.id)
+    deprecated: list[str] = []
+    for old_id in spec_list.derived_spec_ids:
+        if old_id in derived:
+            continue
+        try:
+            state, current = _existing_state(store, project_id, old_id, spec_list.id)
+        except AssetgenError:
+            continue
+        if state == "ours" and current is not None and current.status != "deprecated":
+            updated = current.model_copy(update={"status": "deprecated", "updated_at": now}, deep=True)
+            if updated.source is not None:  # the hash ignores contentHash itself
+                updated.source.content_hash = spec_content_hash(updated)
+            store.write(project_id, "specs", updated)
+            deprecated.append(old_id)
+            warnings.append(f"spec {old_id} is no longer derived from the list; set to deprecated")
+        elif state in ("edited", "foreign"):
+            warnings.append(
+                f"spec {old_id} is no longer derived from the list; it was edited by hand, so kept"
+            )
+    report = RefinementReport(
+        rules_version=RULES_VERSION,
+        refined_at=now,
+        text_hash=text_hash(spec_list.text),
+        items=items,
+        warnings=warnings,
+    )
+    previous = spec_list.refinement
+    is_same = (
+        previous is not None
+        and spec_list.status == "refined"
+        and spec_list.derived_spec_ids == derived
+        and previous.model_copy(update={"refined_at": None}).model_dump(mode="json")
+        == report.model_copy(update={"refined_at": None}).model_dump(mode="json")
+    )
+    if is_same:
+        stored = spec_list
+    else:
+        stored = spec_list.model_copy(
+            update={"status": "refined", "derived_spec_ids": derived, "refinement": report, "updated_at": now}
+        )
+        store.write(project_id, "spec-lists", stored)
+        log.info(
+            "refine project=%s specList=%s specs=%d written=%d kept=%d",
+            project_id,
+            spec_list.id,
+            len(derived),
+            len(written),
+            len(kept),
+        )
+    return RefinementOutcome(
+        spec_list=stored,
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        kept=tuple(kept),
+        deprecated=tuple(deprecated),
+        ready=tuple(ready),
+    )
