@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assetgen.clock import now_iso
-from assetgen.errors import BackendUnavailable, Conflict
+from assetgen.errors import BackendUnavailable, Conflict, InvalidInput
 from assetgen.generation.model_files import model_roots as assetgen_model_roots
 from assetgen.settings import PACKAGE_DIR, Settings
 from assetgen.store import read_json, write_json_atomic
@@ -123,7 +123,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# ComfyUI flags that turn off its origin-only middleware (which refuses a cross-origin POST to /prompt
+# on loopback): a web page could then queue workflows on the managed ComfyUI. Never passed through.
+UNSAFE_COMFYUI_FLAGS = ("--enable-cors-header",)
+
+
+def refuse_unsafe_flags(args: tuple[str, ...] | list[str]) -> None:
+    """InvalidInput when extra ComfyUI flags would let other web pages use the managed ComfyUI."""
+    for arg in args:
+        if arg.split("=", 1)[0] in UNSAFE_COMFYUI_FLAGS:
+            raise InvalidInput(
+                f"ASSETGEN_COMFYUI_ARGS contains {arg}, which lets any web page queue work on the managed "
+                "ComfyUI (it turns off ComfyUI's cross-origin check); remove it"
+            )
+
+
 def build_command(settings: Settings, runtime: ComfyRuntime, port: int) -> list[str]:
+    """The managed ComfyUI's command line: loopback only, its cross-origin check left on."""
+    refuse_unsafe_flags(settings.comfyui_args)
     folder = run_dir(settings)
     cmd = [
         str(runtime.python),

@@ -1,8 +1,8 @@
 """The aiohttp application: REST API, review gallery and (optionally) the job worker.
 
 ``create_app(settings)`` is the composition root: it builds the store, registers every route module
-listed in ``ROUTE_MODULES`` (each has ``register(app: web.Application) -> None``), installs the error
-and auth middlewares and, when ``run_worker`` is set, runs the job worker as a cleanup context.
+listed in ``ROUTE_MODULES`` (each has ``register(app: web.Application) -> None``), installs the error,
+site (Host/Origin, see ``origins.py``) and auth middlewares and, when ``run_worker`` is set, runs the job worker as a cleanup context.
 Nothing lives at module level: state is in ``app[...]`` under typed ``AppKey``s.
 """
 
@@ -16,8 +16,9 @@ from aiohttp import web
 
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.api.keys import SETTINGS, SHUTDOWN, STORE, TOKEN
-from orchestrator.api.middleware import auth_middleware, error_middleware
+from orchestrator.api.keys import SETTINGS, SHUTDOWN, SITE_POLICY, STORE, TOKEN
+from orchestrator.api.middleware import add_cors_headers, auth_middleware, error_middleware, site_middleware
+from orchestrator.api.origins import SitePolicy
 
 # Route modules, each with register(app). A new area of the API is a module plus a line here.
 ROUTE_MODULES = (
@@ -35,12 +36,26 @@ ROUTE_MODULES = (
 MAX_BODY_BYTES = 32 * 2**20
 
 
-def create_app(settings: Settings, *, token: str | None = None, run_worker: bool = False) -> web.Application:
-    """Build the application for ``settings``; ``token`` (when set) is required as ``Authorization: Bearer``."""
-    app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=MAX_BODY_BYTES)
+def create_app(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    run_worker: bool = False,
+    site_policy: SitePolicy | None = None,
+) -> web.Application:
+    """Build the application for ``settings``; ``token`` (when set) is required as ``Authorization: Bearer``.
+
+    ``site_policy`` adds Host names and origins to the built-in ones (the bound address, localhost and
+    the server's own origin); every other Host is refused with 421 and every other Origin with 403.
+    """
+    app = web.Application(
+        middlewares=[error_middleware, site_middleware, auth_middleware], client_max_size=MAX_BODY_BYTES
+    )
     app[SETTINGS] = settings
     app[STORE] = ProjectStore(settings.data_dir)
     app[TOKEN] = token
+    app[SITE_POLICY] = site_policy or SitePolicy()
+    app.on_response_prepare.append(add_cors_headers)
     app[SHUTDOWN] = asyncio.Event()
     app.on_shutdown.append(_signal_shutdown)
     for name in ROUTE_MODULES:

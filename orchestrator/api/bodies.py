@@ -1,6 +1,8 @@
 """Reading request bodies and queries into models, and writing models as JSON responses.
 
-Every failure is an ``InvalidInput`` (400 through the error middleware) that says what was wrong.
+Every failure is an ``InvalidInput`` (400 through the error middleware) that says what was wrong, except
+a body that is not declared as JSON: 415, so that no body a browser can send cross-site without asking
+(text/plain, a form) is ever read as JSON.
 """
 
 from __future__ import annotations
@@ -13,12 +15,30 @@ from pydantic import BaseModel
 
 from assetgen.errors import InvalidInput
 from assetgen.models.base import parse_model
+from orchestrator.api.middleware import RequestRefused, media_type
 
 M = TypeVar("M", bound=BaseModel)
 
 
+def is_json_media_type(kind: str) -> bool:
+    """True for ``application/json`` and structured ``+json`` types (``application/merge-patch+json``)."""
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def require_json_content_type(request: web.Request) -> None:
+    """415 when the request has a body that is not declared as JSON (no body: nothing to refuse)."""
+    kind = media_type(request)
+    if request.body_exists and (kind is None or not is_json_media_type(kind)):
+        raise RequestRefused(
+            415, f"this route takes a JSON body sent as application/json, not {kind or 'an undeclared type'}"
+        )
+
+
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
-    """The body as JSON; an empty body is ``{}`` when ``optional``. Bad UTF-8 or JSON is InvalidInput."""
+    """The body as JSON; an empty body is ``{}`` when ``optional``. Bad UTF-8 or JSON is InvalidInput.
+
+    A body not sent as ``application/json`` (or ``+json``) is refused with 415 before it is read."""
+    require_json_content_type(request)
     raw = await request.read()
     if optional and not raw.strip():
         return {}

@@ -8,8 +8,10 @@ from aiohttp import web
 
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
+from orchestrator.api.origins import SitePolicy
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", ProjectStore)
 TOKEN = web.AppKey("token", str | None)
 SHUTDOWN = web.AppKey("shutdown", asyncio.Event)  # set when the app shuts down: long streams end
+SITE_POLICY = web.AppKey("site_policy", SitePolicy)  # allowed Host names and origins (origins.py)

@@ -26,6 +26,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
 HTTP_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content"}
+# Answers of the site guard (middleware.check_site), on every operation or on those that change state.
+REFUSALS = {
+    "403": "Forbidden: an Origin header that is not this server's own origin or an --allow-origin one, "
+    "or a multipart upload with neither this server's Origin nor the token",
+    "421": "Misdirected Request: the Host header names neither this server's address, localhost, "
+    "nor an --allowed-host name (a DNS-rebinding page)",
+}
+BODY_REFUSAL = {
+    "415": "Unsupported Media Type: a body that is not sent as application/json (text/plain and "
+    "URL-encoded forms are refused on every state-changing route)"
+}
+STATE_CHANGING = frozenset({"post", "put", "patch", "delete"})
 _PATH_PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
 
@@ -147,8 +159,15 @@ def build_openapi(
             success["content"] = {
                 meta.get("media_type", JSON): {"schema": refs[(meta["response"], "validation")]}
             }
+        refusals = {**REFUSALS, **(BODY_REFUSAL if method in STATE_CHANGING else {})}
+        if has_token:
+            refusals["401"] = "Unauthorized: a missing or wrong bearer token"
         operation["responses"] = {
             str(meta.get("status", 200)): success,
+            **{
+                code: {"description": text, "content": {JSON: {"schema": error_ref}}}
+                for code, text in sorted(refusals.items())
+            },
             "default": {"description": "error", "content": {JSON: {"schema": error_ref}}},
         }
         paths.setdefault(path, {})[method] = operation

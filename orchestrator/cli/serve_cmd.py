@@ -2,6 +2,9 @@
 
 Binds 127.0.0.1 by default. Any other address needs a bearer token (``--token``, ``--token-file``
 or ``ASSETGEN_API_TOKEN``); with a token every request must send ``Authorization: Bearer <token>``.
+Every request's Host must name the bound address, localhost or an ``--allowed-host`` name
+(``ASSETGEN_ALLOWED_HOSTS``), and an Origin header must be the server's own origin or an
+``--allow-origin`` one (``ASSETGEN_ALLOW_ORIGINS``): other web pages cannot use the server.
 SIGINT and SIGTERM shut down gracefully: open event streams end, the worker stops, then the process.
 """
 
@@ -16,12 +19,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assetgen.errors import InvalidInput
 from orchestrator.cli import CliContext, UsageError
 
 if TYPE_CHECKING:
     from aiohttp import web
 
+    from orchestrator.api.origins import SitePolicy
+
 TOKEN_ENV = "ASSETGEN_API_TOKEN"
+ALLOWED_HOSTS_ENV = "ASSETGEN_ALLOWED_HOSTS"
+ALLOW_ORIGINS_ENV = "ASSETGEN_ALLOW_ORIGINS"
 SHUTDOWN_TIMEOUT_S = 10.0
 
 
@@ -32,6 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     token = serve.add_mutually_exclusive_group()
     token.add_argument("--token", help=f"bearer token every request must send (or ${TOKEN_ENV})")
     token.add_argument("--token-file", type=Path, help="read the bearer token from this file")
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a further name the Host header may carry (repeatable; also $"
+        f"{ALLOWED_HOSTS_ENV}, comma-separated; '*' turns the Host check off)",
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a further web origin (scheme://host:port) whose pages may call the API (repeatable; also "
+        f"${ALLOW_ORIGINS_ENV}, comma-separated)",
+    )
     serve.add_argument("--no-worker", action="store_true", help="serve only; do not run queued jobs")
     serve.set_defaults(handler=cmd_serve)
 
@@ -59,8 +83,26 @@ def resolve_token(args: argparse.Namespace, env: Mapping[str, str]) -> str | Non
     return (args.token or env.get(TOKEN_ENV, "")).strip() or None
 
 
+def _listed(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def resolve_site_policy(args: argparse.Namespace, env: Mapping[str, str]) -> SitePolicy:
+    """Allowed Host names and origins from the options plus the environment; a malformed one is a usage error."""
+    from orchestrator.api.origins import SitePolicy
+
+    try:
+        return SitePolicy.build(
+            hosts=[*args.allowed_host, *_listed(env.get(ALLOWED_HOSTS_ENV, ""))],
+            origins=[*args.allow_origin, *_listed(env.get(ALLOW_ORIGINS_ENV, ""))],
+        )
+    except InvalidInput as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     token = resolve_token(args, os.environ)
+    site_policy = resolve_site_policy(args, os.environ)
     if not is_loopback(args.host) and not token:
         raise UsageError(
             f"refusing to listen on {args.host} without a token; pass --token/--token-file or set {TOKEN_ENV}"
@@ -69,7 +111,7 @@ def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError(f"port {args.port} is out of range 0-65535")
     from orchestrator.api import create_app
 
-    app = create_app(ctx.settings, token=token, run_worker=not args.no_worker)
+    app = create_app(ctx.settings, token=token, run_worker=not args.no_worker, site_policy=site_policy)
     asyncio.run(_serve(app, args.host, args.port, has_token=bool(token)))
     return 0
 

@@ -34,6 +34,14 @@ HOSTILE_IDS = (
 )
 
 
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+def own_origin(client: TestClient) -> dict[str, str]:
+    """The Origin header a page served by the test server sends (multipart uploads need it)."""
+    return {"Origin": str(client.make_url("/")).rstrip("/")}
+
+
 def settings_for(store: ProjectStore) -> Settings:
     """Settings over ``store``'s data root that ignore the caller's environment."""
     return Settings.from_env({}, data_dir=store.root)

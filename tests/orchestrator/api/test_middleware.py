@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestrator.api import create_app
-from tests.orchestrator.api.conftest import error_of, settings_for
+from tests.orchestrator.api.conftest import JSON_TYPE, error_of, settings_for
 
 TOKEN = "s3cret-token"
 PROBES = [
@@ -44,4 +44,5 @@ async def test_unknown_route_and_method_are_json(client) -> None:
 
 
 async def test_body_too_large_is_413_json(client) -> None:
-    await error_of(await client.post("/api/projects/demo/jobs", data=b"x" * (33 * 2**20)), 413)
+    big = b"x" * (33 * 2**20)
+    await error_of(await client.post("/api/projects/demo/jobs", data=big, headers=JSON_TYPE), 413)

@@ -11,7 +11,7 @@ import pytest
 from assetgen.models import SpecList
 from assetgen.models.api import RefinementOutcomeBody, SpecListList
 from assetgen.specs.intake import MAX_REFERENCE_BYTES
-from tests.orchestrator.api.conftest import body_of, error_of, tree_state
+from tests.orchestrator.api.conftest import body_of, error_of, own_origin, tree_state
 
 LISTS = "/api/projects/demo/spec-lists"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -48,7 +48,9 @@ async def test_intake_multipart_with_reference_files(client, demo_store) -> None
     form.add_field("links", "https://example.com/a")
     form.add_field("links", "https://example.com/b")
     form.add_field("files", PNG, filename="moss.png", content_type="image/png")
-    body = await body_of(await client.post(LISTS, data=form), SpecList, status=201)
+    body = await body_of(
+        await client.post(LISTS, data=form, headers=own_origin(client)), SpecList, status=201
+    )
     assert [r["kind"] for r in body["references"]] == ["url", "url", "file"]
     stored = demo_store.resolve(body["references"][2]["path"])
     assert stored.read_bytes() == PNG and stored.parent.name == "tiles"
@@ -79,7 +81,7 @@ async def test_intake_multipart_refusals_write_nothing(client, demo_store, field
                 name, io.BytesIO(value), filename=filename, content_type="application/octet-stream"
             )
     before = tree_state(demo_store.root)
-    error = await error_of(await client.post(LISTS, data=form), 400)
+    error = await error_of(await client.post(LISTS, data=form, headers=own_origin(client)), 400)
     assert needle in error["message"], error
     assert tree_state(demo_store.root) == before
 

@@ -9,7 +9,7 @@ import pytest
 from assetgen.models import AssetSpec
 from assetgen.models.api import SpecOverviewList, SpecValidationBody
 from assetgen.models.generation import GenerationPlan
-from tests.orchestrator.api.conftest import body_of, error_of, tree_state
+from tests.orchestrator.api.conftest import JSON_TYPE, body_of, error_of, tree_state
 
 SPECS = "/api/projects/demo/specs"
 
@@ -79,7 +79,7 @@ async def test_put_refuses_a_bad_spec_and_writes_nothing(client, demo_store, cha
 @pytest.mark.parametrize("raw", [b"{not json", b"[1, 2]", b"", b'"text"', b"\xff\xfe{}", b"null"])
 async def test_put_malformed_body_is_400(client, demo_store, raw) -> None:
     before = tree_state(demo_store.root)
-    await error_of(await client.put(f"{SPECS}/potion_icon", data=raw), 400)
+    await error_of(await client.put(f"{SPECS}/potion_icon", data=raw, headers=JSON_TYPE), 400)
     assert tree_state(demo_store.root) == before
 
 

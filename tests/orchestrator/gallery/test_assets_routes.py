@@ -147,8 +147,12 @@ async def test_hostile_or_bad_requests_are_4xx_json_and_write_nothing(
 
 
 async def test_not_json_body_is_a_400(client) -> None:
-    resp = await client.post(VARIANT.format("v00001") + "/note", data=b"{nope")
+    resp = await client.post(
+        VARIANT.format("v00001") + "/note", data=b"{nope", headers={"Content-Type": "application/json"}
+    )
     assert resp.status == 400
+    resp = await client.post(VARIANT.format("v00001") + "/note", data=b'{"note": "x"}')
+    assert resp.status == 415  # a body not declared as JSON is never read as JSON
 
 
 async def test_regenerate_queues_a_generate_job_with_a_new_seed(client, review_store: ProjectStore) -> None:
