@@ -46,6 +46,10 @@ STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # multipart (uploads) needs proof that the page is ours: our Origin or the token.
 SIMPLE_FORM_TYPES = frozenset({"text/plain", "application/x-www-form-urlencoded"})
 MULTIPART = "multipart/form-data"
+# Sec-Fetch-Site values of a request another site's page made. Browsers send no Origin on a GET that a
+# page embeds (<img>, <script>) or sends in no-cors mode; this header still names its source, so such
+# loads are refused (navigations, a person following a link, are not).
+FOREIGN_FETCH_SITES = frozenset({"cross-site", "same-site"})
 CORS_ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE"
 CORS_ALLOW_HEADERS = "Authorization, Content-Type"
 CORS_MAX_AGE_S = 600
@@ -108,8 +112,9 @@ def local_address(request: web.Request) -> str | None:
 
 
 def check_site(request: web.Request) -> None:
-    """Refuse what a foreign web page could send: a foreign Host (421), a foreign Origin (403), a simple
-    text or form body on a state-changing method (415), a multipart upload without our Origin or a token."""
+    """Refuse what a foreign web page could send: a foreign Host (421), a foreign Origin (403), an embedded
+    load from another site (403), a simple text or form body on a state-changing method (415), a multipart
+    upload without our Origin or a token (403)."""
     policy = request.app[SITE_POLICY]
     host = request.headers.get("Host")
     if not is_allowed_host(policy, host, local_address(request)):
@@ -123,6 +128,16 @@ def check_site(request: web.Request) -> None:
         raise RequestRefused(
             403,
             f"cross-origin request from {origin!r} refused; start the server with --allow-origin to allow it",
+        )
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
+    if (
+        origin is None
+        and fetch_site in FOREIGN_FETCH_SITES
+        and request.headers.get("Sec-Fetch-Mode", "").lower() != "navigate"
+    ):
+        raise RequestRefused(
+            403,
+            f"a {fetch_site} page may not embed or load from this server (an <img>, <script> or no-cors fetch)",
         )
     if request.method in STATE_CHANGING_METHODS:
         kind = media_type(request)

@@ -1,4 +1,4 @@
-"""``assetgen serve``: loopback by default, a token required elsewhere, bearer auth, clean SIGTERM."""
+"""``assetgen serve``: loopback by default, a token required elsewhere, bearer auth, Host/Origin checks, clean SIGTERM."""
 
 from __future__ import annotations
 
@@ -16,12 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.cli.serve_cmd import TOKEN_ENV, is_loopback, resolve_token
+from orchestrator.api.origins import SitePolicy
+from orchestrator.cli import UsageError
+from orchestrator.cli.serve_cmd import (
+    ALLOW_ORIGINS_ENV,
+    ALLOWED_HOSTS_ENV,
+    TOKEN_ENV,
+    is_loopback,
+    resolve_site_policy,
+    resolve_token,
+)
 from tests.conftest import DEMO_PROJECT
 
 
 def serve(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    base = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    base = {k: v for k, v in os.environ.items() if k not in (TOKEN_ENV, ALLOWED_HOSTS_ENV, ALLOW_ORIGINS_ENV)}
     return subprocess.Popen(
         [
             sys.executable,
@@ -92,3 +101,58 @@ def test_resolve_token(tmp_path: Path) -> None:
     assert resolve_token(args(token="flag"), {TOKEN_ENV: "env"}) == "flag"
     (tmp_path / "t").write_text("from-file\n")
     assert resolve_token(args(token_file=tmp_path / "t"), {TOKEN_ENV: "env"}) == "from-file"
+
+
+def test_resolve_site_policy() -> None:
+    def args(**kw: object) -> argparse.Namespace:
+        return argparse.Namespace(**{"allowed_host": [], "allow_origin": [], **kw})
+
+    assert resolve_site_policy(args(), {}) == SitePolicy()
+    policy = resolve_site_policy(
+        args(allowed_host=["Assets.LAN"], allow_origin=["http://localhost:5173"]),
+        {ALLOWED_HOSTS_ENV: " a.lan , b.lan,", ALLOW_ORIGINS_ENV: "https://tools.lan"},
+    )
+    assert policy.allowed_hosts == {"assets.lan", "a.lan", "b.lan"}
+    assert policy.allowed_origins == {"http://localhost:5173", "https://tools.lan:443"}
+    with pytest.raises(UsageError, match="allow-origin"):
+        resolve_site_policy(args(allow_origin=["*"]), {})
+
+
+def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    proc = serve(tmp_path / "data", "--allow-origin", "localhost:5173")
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and stderr.count("\n") == 1 and "allow-origin" in stderr, stderr
+    assert "Traceback" not in stderr and stdout == ""
+
+
+def test_serve_refuses_a_rebinding_host_and_a_foreign_origin(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DEMO_PROJECT, data / "projects" / "demo")
+    proc = serve(
+        data, "--port", "0", "--allowed-host", "assets.lan", env={ALLOW_ORIGINS_ENV: "http://tools.lan"}
+    )
+    try:
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/api", line)
+        assert match, (line, proc.stderr.read() if proc.poll() is not None else "")
+        url = f"http://127.0.0.1:{match.group(1)}/api/projects"
+
+        def status(headers: dict[str, str]) -> int:
+            try:
+                with urllib.request.urlopen(
+                    urllib.request.Request(url, headers=headers), timeout=10
+                ) as answer:
+                    return answer.status
+            except urllib.error.HTTPError as exc:
+                assert "error" in json.loads(exc.read())
+                return exc.code
+
+        assert status({}) == 200
+        assert status({"Host": "evil.example:8800"}) == 421
+        assert status({"Host": "assets.lan:8800"}) == 200
+        assert status({"Origin": "http://evil.example"}) == 403
+        assert status({"Origin": "http://tools.lan"}) == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0

@@ -82,6 +82,7 @@ SITE_BODIES = {
     "/rating": {"rating": 1, "by": "evil"},
     "/regenerate": {"by": "evil"},
 }
+IMAGE_URL = "/files/projects/demo/files/images/potion_icon/original/v00001.png"  # build_review_project's
 _PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
 
@@ -106,7 +107,7 @@ def site_routes(app, methods: tuple[str, ...] | None = None) -> list[tuple[str, 
         path = route.resource.canonical
         url = _PARAM.sub(lambda m: SITE_IDS.get(m.group(1), "x"), path)
         if url.startswith("/files/"):
-            url = "/files/projects/demo/project.json"
+            url = IMAGE_URL
         elif url == "/gallery/x":
             url = "/gallery/app.js"
         body = SITE_BODIES.get(path) or next((b for k, b in SITE_BODIES.items() if path.endswith(k)), {})
@@ -175,9 +176,7 @@ async def test_a_body_not_declared_as_json_is_415(site, demo_store) -> None:
 async def test_a_foreign_host_is_421_on_every_route(site, demo_store) -> None:
     """A DNS-rebinding page sends its own name as Host: API, files, gallery and event streams refuse it."""
     routes = site_routes(site.server.app)
-    assert {"/api/events", "/files/projects/demo/project.json", "/gallery/app.js"} <= {
-        u for _, u, _ in routes
-    }
+    assert {"/api/events", IMAGE_URL, "/gallery/app.js"} <= {u for _, u, _ in routes}
     before = tree_state(demo_store.root)
     port = site.server.port
     hosts = [
@@ -232,7 +231,7 @@ async def test_the_own_origin_passes_and_near_misses_do_not(site) -> None:
     ):
         response = await site.post("/api/projects/demo/jobs", json=job, headers={"Origin": origin})
         await error_of(response, 403)
-    for url in ("/api/projects", "/api/projects/demo/jobs/events", "/files/projects/demo/project.json"):
+    for url in ("/api/projects", "/api/projects/demo/jobs/events", IMAGE_URL):
         await error_of(await site.get(url, headers={"Origin": EVIL_ORIGIN}), 403)
 
 
@@ -276,3 +275,19 @@ async def test_token_mode_still_works_with_the_site_guard(locked) -> None:
     assert response.status == 201, await response.text()  # the token stands in for the Origin
     await error_of(await locked.get("/api/projects", headers={**bearer, "Host": EVIL_HOST}), 421)
     await error_of(await locked.get("/api/projects", headers={**bearer, "Origin": EVIL_ORIGIN}), 403)
+
+
+async def test_embedding_from_another_site_is_403_but_navigation_is_not(site) -> None:
+    """<img src> and no-cors GETs carry no Origin; Sec-Fetch-Site still names another site."""
+    png = IMAGE_URL
+    assert (await site.get(png)).status == 200
+    for fetch_site in ("cross-site", "same-site"):
+        for mode in ("no-cors", "cors"):
+            headers = {"Sec-Fetch-Site": fetch_site, "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": "image"}
+            await error_of(await site.get(png, headers=headers), 403)
+            await error_of(await site.get("/api/projects", headers=headers), 403)
+        navigate = {"Sec-Fetch-Site": fetch_site, "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+        assert (await site.get("/gallery/", headers=navigate)).status == 200
+    for fetch_site in ("same-origin", "none"):
+        headers = {"Sec-Fetch-Site": fetch_site, "Sec-Fetch-Mode": "no-cors"}
+        assert (await site.get(png, headers=headers)).status == 200

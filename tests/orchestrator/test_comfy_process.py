@@ -1,0 +1,60 @@
+"""The managed ComfyUI's command line keeps ComfyUI's own cross-origin check on, and the check works."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from assetgen.errors import InvalidInput
+from assetgen.settings import Settings
+from orchestrator.comfy_process import ComfyRuntime, build_command
+
+RUNTIME = ComfyRuntime(comfyui_dir=Path("/nonexistent/ComfyUI"), python=Path("/usr/bin/python3"))
+
+
+def settings_with(tmp_path: Path, comfyui_args: str) -> Settings:
+    return Settings.from_env({"ASSETGEN_COMFYUI_ARGS": comfyui_args}, data_dir=tmp_path / "data")
+
+
+def test_the_command_listens_on_loopback_without_cors(tmp_path: Path) -> None:
+    command = build_command(settings_with(tmp_path, "--preview-method auto"), RUNTIME, 8188)
+    assert command[command.index("--listen") + 1] == "127.0.0.1"
+    assert not any(arg.startswith("--enable-cors-header") for arg in command)
+    assert command[-2:] == ["--preview-method", "auto"]
+
+
+@pytest.mark.parametrize(
+    "flag", ["--enable-cors-header", "--enable-cors-header=*", "--enable-cors-header=http://x"]
+)
+def test_a_flag_that_turns_off_the_origin_check_is_refused(tmp_path: Path, flag: str) -> None:
+    with pytest.raises(InvalidInput, match="enable-cors-header"):
+        build_command(settings_with(tmp_path, f"--lowvram {flag}"), RUNTIME, 8188)
+
+
+def post_prompt(url: str, headers: dict[str, str]) -> int:
+    """POST an (empty, invalid) prompt to ComfyUI's /prompt; the status it answers."""
+    request = urllib.request.Request(
+        f"{url}/prompt", data=json.dumps({"prompt": {}}).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.mark.comfy
+def test_the_managed_comfyui_refuses_a_cross_origin_prompt(comfy_env) -> None:
+    _, state = comfy_env
+    assert not any(arg.startswith("--enable-cors-header") for arg in state.command)
+    own = f"http://{urlsplit(state.url).netloc}"
+    for content_type in ("text/plain", "application/json"):
+        for origin in ("http://evil.example", "http://127.0.0.1:1", "http://localhost:1"):
+            assert post_prompt(state.url, {"Origin": origin, "Content-Type": content_type}) == 403, origin
+    # From its own origin the request reaches the handler, which refuses the empty prompt as a bad request.
+    assert post_prompt(state.url, {"Origin": own, "Content-Type": "application/json"}) == 400
