@@ -27,6 +27,7 @@ from pathlib import Path
 from assetgen.clock import now_iso
 from assetgen.errors import BackendUnavailable, Conflict, InvalidInput
 from assetgen.generation.model_files import model_roots as assetgen_model_roots
+from assetgen.origins import COMFYUI_HOST_GUARD_ENV
 from assetgen.settings import PACKAGE_DIR, Settings
 from assetgen.store import read_json, write_json_atomic
 
@@ -264,6 +265,7 @@ def _start_locked(settings: Settings, *, port: int | None, timeout_s: float) -> 
     env.setdefault("ORT_DISABLE_TELEMETRY", "1")
     env["ASSETGEN_DATA_DIR"] = str(settings.data_dir)
     env["ASSETGEN_CACHE_DIR"] = str(settings.cache_dir)
+    env[COMFYUI_HOST_GUARD_ENV] = "1"  # the node pack refuses foreign Host headers (DNS rebinding)
     with open(log_path, "ab") as log_file:
         process = subprocess.Popen(
             command,

@@ -23,6 +23,10 @@ async def comfy_entrypoint():
     # ComfyUI 0.3.75 imports a custom-node folder under its full path as the module name, so
     # `import assetgen` would fail inside ComfyUI: make this package importable by its own name.
     sys.modules.setdefault("assetgen", sys.modules[__name__])
-    from assetgen.nodes import AssetgenExtension
+    import os
 
+    from assetgen.nodes import AssetgenExtension
+    from assetgen.nodes.host_guard import install_in_comfyui
+
+    install_in_comfyui(os.environ)  # only when started by orchestrator/comfy_process.py
     return AssetgenExtension()

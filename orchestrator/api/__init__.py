@@ -14,11 +14,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from assetgen.origins import SitePolicy
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.api.keys import SETTINGS, SHUTDOWN, SITE_POLICY, STORE, TOKEN
 from orchestrator.api.middleware import add_cors_headers, auth_middleware, error_middleware, site_middleware
-from orchestrator.api.origins import SitePolicy
 
 # Route modules, each with register(app). A new area of the API is a module plus a line here.
 ROUTE_MODULES = (

@@ -6,9 +6,9 @@ import asyncio
 
 from aiohttp import web
 
+from assetgen.origins import SitePolicy
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.api.origins import SitePolicy
 
 SETTINGS = web.AppKey("settings", Settings)
 STORE = web.AppKey("store", ProjectStore)

@@ -23,8 +23,8 @@ from assetgen.errors import (
     NotFound,
     StorageError,
 )
+from assetgen.origins import is_allowed_host, is_allowed_origin, is_extra_origin
 from orchestrator.api.keys import SITE_POLICY, TOKEN
-from orchestrator.api.origins import is_allowed_host, is_allowed_origin, is_extra_origin
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

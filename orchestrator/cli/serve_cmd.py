@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assetgen.errors import InvalidInput
+from assetgen.origins import SitePolicy
 from orchestrator.cli import CliContext, UsageError
 
 if TYPE_CHECKING:
     from aiohttp import web
-
-    from orchestrator.api.origins import SitePolicy
 
 TOKEN_ENV = "ASSETGEN_API_TOKEN"
 ALLOWED_HOSTS_ENV = "ASSETGEN_ALLOWED_HOSTS"
@@ -89,8 +88,6 @@ def _listed(value: str) -> list[str]:
 
 def resolve_site_policy(args: argparse.Namespace, env: Mapping[str, str]) -> SitePolicy:
     """Allowed Host names and origins from the options plus the environment; a malformed one is a usage error."""
-    from orchestrator.api.origins import SitePolicy
-
     try:
         return SitePolicy.build(
             hosts=[*args.allowed_host, *_listed(env.get(ALLOWED_HOSTS_ENV, ""))],

@@ -58,3 +58,22 @@ def test_the_managed_comfyui_refuses_a_cross_origin_prompt(comfy_env) -> None:
             assert post_prompt(state.url, {"Origin": origin, "Content-Type": content_type}) == 403, origin
     # From its own origin the request reaches the handler, which refuses the empty prompt as a bad request.
     assert post_prompt(state.url, {"Origin": own, "Content-Type": "application/json"}) == 400
+
+
+@pytest.mark.comfy
+def test_the_managed_comfyui_refuses_a_rebinding_host(comfy_env) -> None:
+    """A rebinding page sends its own name as Host and Origin: ComfyUI's origin check lets that through,
+    the node pack's Host guard does not."""
+    _, state = comfy_env
+    port = urlsplit(state.url).port
+    rebound = {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}
+    assert post_prompt(state.url, {**rebound, "Content-Type": "application/json"}) == 421
+    for path in ("/system_stats", "/history", "/object_info"):
+        request = urllib.request.Request(f"{state.url}{path}", headers={"Host": f"evil.example:{port}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 421, path
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        request = urllib.request.Request(f"{state.url}/system_stats", headers={"Host": host})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.api.origins import SitePolicy
+from assetgen.origins import SitePolicy
 from orchestrator.cli import UsageError
 from orchestrator.cli.serve_cmd import (
     ALLOW_ORIGINS_ENV,

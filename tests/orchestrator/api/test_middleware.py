@@ -11,8 +11,8 @@ import re
 import aiohttp
 import pytest
 
+from assetgen.origins import SitePolicy
 from orchestrator.api import create_app
-from orchestrator.api.origins import SitePolicy
 from tests.orchestrator.api.conftest import JSON_TYPE, error_of, own_origin, settings_for, tree_state
 from tests.review_factory import build_review_project
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assetgen.errors import InvalidInput
-from orchestrator.api.origins import (
+from assetgen.origins import (
     SitePolicy,
     is_allowed_host,
     is_allowed_origin,

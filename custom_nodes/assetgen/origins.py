@@ -10,7 +10,9 @@ header checks stop both, whatever route is asked for:
 - an ``Origin`` header, which browsers send on every cross-origin request and every POST, must be the
   server's own origin (scheme, host and port of the request) or one the operator allowed.
 
-Pure functions over header strings; the aiohttp middleware in ``middleware.py`` applies them.
+Pure functions over header strings (no aiohttp here): the API's site middleware
+(``orchestrator/api/middleware.py``) applies them, and so does the managed ComfyUI's Host guard
+(``nodes/host_guard.py``), since ComfyUI itself checks Origin but not Host.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from urllib.parse import urlsplit
 from assetgen.errors import InvalidInput
 
 ANY_HOST = "*"
+# Set by orchestrator/comfy_process.py in the managed ComfyUI's environment: the node pack then adds
+# its Host guard to ComfyUI's server (a ComfyUI you run yourself, under any name, is left as it is).
+COMFYUI_HOST_GUARD_ENV = "ASSETGEN_COMFYUI_HOST_GUARD"
 LOCAL_NAMES = frozenset({"localhost"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
