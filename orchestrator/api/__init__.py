@@ -2,7 +2,8 @@
 
 ``create_app(settings)`` is the composition root: it builds the store, registers every route module
 listed in ``ROUTE_MODULES`` (each has ``register(app: web.Application) -> None``), installs the error,
-site (Host/Origin, see ``origins.py``) and auth middlewares and, when ``run_worker`` is set, runs the job worker as a cleanup context.
+site (Host/Origin, see ``assetgen.origins``) and auth middlewares and, when ``run_worker`` is set,
+runs the job worker as a cleanup context.
 Nothing lives at module level: state is in ``app[...]`` under typed ``AppKey``s.
 """
 

@@ -1,7 +1,8 @@
 """The one error middleware (assetgen errors -> status + JSON body), the site guard and bearer-token auth.
 
-Order in ``create_app``: errors (outermost), then the site guard (Host, Origin and simple-request bodies,
-see ``origins.py``), then the token. All three run on every route, so routes added later are covered.
+Order in ``create_app``: errors (outermost), then the site guard (Host, Origin and simple-request
+bodies, see ``assetgen.origins``), then the token. All three run on every route, so routes added
+later are covered.
 """
 
 from __future__ import annotations

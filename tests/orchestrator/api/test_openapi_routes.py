@@ -26,6 +26,12 @@ async def test_document_is_valid_and_lists_every_route(client) -> None:
     assert document["openapi"].startswith("3.1")
     listed = {(path, method) for path, ops in document["paths"].items() for method in ops}
     assert registered_routes(client.server.app) == listed
+    for path, ops in document["paths"].items():  # the site guard's answers (middleware.check_site)
+        for method, operation in ops.items():
+            codes = set(operation["responses"])
+            assert {"403", "421"} <= codes, (path, method)
+            assert ("415" in codes) == (method in ("post", "put", "patch", "delete")), (path, method)
+            assert "401" not in codes  # no token configured
     for path, ops in document["paths"].items():
         for method, operation in ops.items():
             assert operation["summary"], (path, method)
@@ -71,3 +77,4 @@ def test_handlers_without_api_and_token_security(demo_store) -> None:
     assert document["paths"]["/api/bare/{thing_id}"]["get"]["summary"] == "bare"
     assert document["paths"]["/api/undocumented"]["post"]["responses"]["200"] == {"description": "OK"}
     assert document["security"] == [{"bearerAuth": []}]
+    assert "401" in document["paths"]["/api/undocumented"]["post"]["responses"]
