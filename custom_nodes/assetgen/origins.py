@@ -18,6 +18,7 @@ Pure functions over header strings (no aiohttp here): the API's site middleware
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ ANY_HOST = "*"
 COMFYUI_HOST_GUARD_ENV = "ASSETGEN_COMFYUI_HOST_GUARD"
 LOCAL_NAMES = frozenset({"localhost"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_BAD_NAME = re.compile(r"[\s/\\@?#]")  # characters no host name or address has
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,15 @@ def split_host_header(host: str) -> tuple[str, int | None] | None:
     if port_text is not None and not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5):
         return None
     name = name.lower().rstrip(".")
-    if not name or any(c.isspace() or c in "/\\@?#" for c in name):
+    if not name or _BAD_NAME.search(name):
         return None
     return name, int(port_text) if port_text is not None else None
 
 
 def _same_address(name: str, address: str) -> bool:
     """True when ``name`` is an IP literal equal to ``address`` (IPv4-mapped IPv6 counts as IPv4)."""
+    if name == address:
+        return True  # the usual case, without parsing
     try:
         given, local = ipaddress.ip_address(name), ipaddress.ip_address(address.split("%")[0])
     except ValueError:
@@ -138,6 +142,8 @@ def own_origin(scheme: str, host: str | None) -> str | None:
 
 def is_allowed_origin(policy: SitePolicy, origin: str, *, scheme: str, host: str | None) -> bool:
     """True when ``origin`` is the request's own origin (scheme, Host name and port) or an allowed one."""
+    if host and split_host_header(host) is not None and origin == f"{scheme}://{host}":
+        return True  # how a browser writes our own origin when Host is as it sent it: no parsing
     normal = normalize_origin(origin)
     if normal is None:
         return False
