@@ -7,7 +7,8 @@ header checks stop both, whatever route is asked for:
 
 - the ``Host`` header must name the address the connection arrived on, ``localhost``, or a name the
   operator allowed (a rebinding page sends its own name);
-- an ``Origin`` header, which browsers send on every cross-origin request and every POST, must be the
+- an ``Origin`` header, which browsers send on every POST and every cross-origin fetch (not on an
+  embedded GET such as ``<img>``: the middleware refuses those by ``Sec-Fetch-Site``), must be the
   server's own origin (scheme, host and port of the request) or one the operator allowed.
 
 Pure functions over header strings (no aiohttp here): the API's site middleware
