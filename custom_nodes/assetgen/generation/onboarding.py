@@ -28,7 +28,12 @@ _SHA256 = re.compile(r"\b([0-9a-fA-F]{64})\b")
 
 
 def named_checkpoint_ids(project: Project, baselines: Iterable[BaselineProfile] = ()) -> dict[str, list[str]]:
-    """Checkpoint id -> where the project names it (policies and baseline profiles), sorted by id."""
+    """Checkpoint id -> where the project names it, sorted by id.
+
+    The project's policies decide which ids are named (a checkpoint the policies know is expected to be
+    onboarded); baseline profiles only add where else an id already named appears, so a typo in a
+    baseline's ``checkpointId`` stays an error of ``project check``.
+    """
     named: dict[str, list[str]] = {}
     policies = project.policies
     for where, mapping in (
@@ -39,8 +44,8 @@ def named_checkpoint_ids(project: Project, baselines: Iterable[BaselineProfile] 
         for ckpt_id in mapping:
             named.setdefault(ckpt_id, []).append(where)
     for baseline in baselines:
-        if baseline.checkpoint_id:
-            named.setdefault(baseline.checkpoint_id, []).append(f"baseline profile {baseline.id}")
+        if baseline.checkpoint_id in named:
+            named[baseline.checkpoint_id].append(f"baseline profile {baseline.id}")
     return dict(sorted(named.items()))
 
 
