@@ -139,3 +139,19 @@ def test_generation_refuses_until_onboarded_then_the_check_verifies_the_file(
         code, _, err = cli(data_root, capsys, "checkpoint", "add", P, *args)
         assert code == 2 and needle in err and err.count("\n") == 1, (args, err)
     assert not (data_root / "projects" / P / "checkpoints" / "ckpt_x.json").exists()
+
+
+def test_refine_the_markdown_wishlist_from_the_cli(
+    data_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project_file = data_root / "projects" / P / "project.json"
+    before = project_file.read_bytes()
+    code, out, _ = cli(data_root, capsys, "refine", P, "specList_voidrunner")
+    assert code == 0 and "line 57: skipped (not an image section (audio))" in out
+    assert "project context proposed (--apply-context writes it): style: pixel_retro" in out
+    assert out.splitlines()[-1].startswith("39 specs (0 autopilot-ready)")  # nothing onboarded yet
+    assert project_file.read_bytes() == before  # proposed, not applied
+    code, out, _ = cli(data_root, capsys, "specs", "validate", P, "specList_voidrunner-ui_menu-play_button")
+    assert code == 0 and "checkpointId" in out  # says exactly what is missing
+    code, out, _ = cli(data_root, capsys, "--json", "refine", P, "specList_voidrunner", "--apply-context")
+    assert code == 0 and json.loads(out)["refinement"]["projectContext"]["applied"] is True

@@ -105,6 +105,11 @@ class RefineRequest(Contract):
     """``POST .../spec-lists/{id}/refine``: ``force`` overwrites specs edited by hand since refinement."""
 
     force: bool = Field(default=False, strict=True)
+    apply_context: bool = Field(
+        default=False,
+        strict=True,
+        description="Write the defaults a markdown wishlist's 'Project context' proposes into project.json.",
+    )
 
 
 class RefinementOutcomeBody(Contract):
