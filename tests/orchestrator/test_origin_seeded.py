@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from assetgen.generation.plan import plan_generation
+from assetgen.store import ProjectStore
 from orchestrator.cli import main
 from tests.assetgenerator_fixture import (
     SD15_ID,
@@ -121,8 +123,13 @@ def test_generation_refuses_until_onboarded_then_the_check_verifies_the_file(
     code, out, _ = cli(data_root, capsys, "--json", "checkpoint", "list", P)
     sd15 = next(c for c in json.loads(out) if c["checkpointId"] == SD15_ID)
     assert sd15["onboarded"] and sd15["found"] and sd15["hash"] == "verified"
-    code, out, _ = cli(data_root, capsys, "prompt", "explain", P, spec_id, "--json")
-    assert code == 0 and json.loads(out)["checkpoint"]["file"] == "ckpt_sd15_demo.safetensors"
+    for sd15_spec in [s for s in SEEDED_SPEC_IDS if spec_json(data_root, s).get("checkpointId") == SD15_ID]:
+        code, out, _ = cli(data_root, capsys, "prompt", "explain", P, sd15_spec, "--json")
+        data = json.loads(out)
+        assert (
+            code == 0 and data["checkpoint"]["file"] == "ckpt_sd15_demo.safetensors" and not data["warnings"]
+        )
+        assert plan_generation(ProjectStore(data_root), P, sd15_spec, random_seed=0).checkpoint.sha256
     code, out, _ = cli(data_root, capsys, "project", "check", P, "--json")
     report = json.loads(out)
     assert code == 0 and report["usable"]
