@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from assetgen.ids import ID_PATTERN
+from assetgen.models import SpecList
+from assetgen.specs.project_context import load_project_context
+from assetgen.specs.refine import plan_refinement
 from assetgen.specs.wishlist_markdown import (
     MarkdownItem,
     NamedAnimation,
@@ -14,6 +20,8 @@ from assetgen.specs.wishlist_markdown import (
     read_markdown_wishlist,
     resolve_type_hint,
 )
+from assetgen.store import ProjectStore
+from tests.assetgenerator_fixture import SEEDED_PROJECT, SEEDED_PROJECT_ID
 
 SPRITES = Section("Gameplay sprites (multi-frame)", "assets", type_hint="sprite", kind_hint="animation")
 
@@ -115,3 +123,32 @@ def test_keys_ignore_numbers_and_parentheses() -> None:
         expand_item(item("Pickup orb (loop, 6 frames)"))[0].key
         == expand_item(item("Pickup orb 8 frames"))[0].key
     )
+
+
+FRAGMENTS = st.sampled_from(
+    ["(", ")", " + ", " / ", "/", ", ", ": ", "loop", "frames", "8–12", "3", " each", "idle", "left", "right",
+     "parallax layers", "separate PNGs", "UI", "sprites", "textures", "pixel art", "default", "hover", "tileable",
+     "x", "é", "ship", "icon", " ", "64x64", "variants", "-", "a/b/c/d/e/f", "\t"]
+)  # fmt: skip
+HEADINGS = st.sampled_from(
+    ["### Enemy sprites", "### UI / menu", "### Backgrounds & textures", "### Narrative images (single images)",
+     "## Project context", "### Gameplay sprites (multi-frame)", "### Audio", "## Global do / don't", "#"]
+)  # fmt: skip
+LINES = st.one_of(
+    HEADINGS,
+    st.tuples(
+        st.sampled_from(["1. ", "5) ", "- ", "   - ", ""]), st.lists(FRAGMENTS, max_size=12).map("".join)
+    ).map("".join),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LINES, max_size=14).map("\n".join))
+def test_any_markdown_refines_or_explains(text: str) -> None:
+    """Whatever the markdown, refinement plans specs with valid ids or reports why; it never crashes."""
+    context = load_project_context(ProjectStore(SEEDED_PROJECT.parents[1]), SEEDED_PROJECT_ID)
+    spec_list = SpecList(id="md", project_id=SEEDED_PROJECT_ID, title="t", text="## Assets\n" + text)
+    plan = plan_refinement(spec_list, context, now="2026-01-01T00:00:00Z")
+    ids = [spec.id for _, spec in plan.specs]
+    assert len(ids) == len(set(ids)) and all(ID_PATTERN.fullmatch(i) for i in ids)
+    assert all(spec.source and spec.source.key for _, spec in plan.specs)
