@@ -53,6 +53,7 @@ from assetgen.specs.project_context import ProjectContext, load_project_context
 from assetgen.specs.readiness import assess_readiness
 from assetgen.specs.wishlist import (
     DEFAULT_VIEW_PHRASES,
+    MAX_LINE_CHARS,
     ParsedWish,
     Vocabulary,
     WishLine,
@@ -682,7 +683,17 @@ def _plan_markdown(
     for md in doc.items:
         item = RefinementItem(line=md.line, text=md.text[:500], section=md.section.title or None)
         items.append(item)
-        for planned in expand_item(md):
+        length = len(md.text) + sum(len(m) for m in md.members)
+        if length > MAX_LINE_CHARS:
+            item.warnings.append(
+                f"item is {length} characters long (limit {MAX_LINE_CHARS}): split it into shorter items"
+            )
+            continue
+        planned_wishes = expand_item(md)
+        if len(planned_wishes) > MAX_SPECS_PER_WISH:
+            item.warnings.append(f"{len(planned_wishes)} names capped at {MAX_SPECS_PER_WISH} specs per item")
+            planned_wishes = planned_wishes[:MAX_SPECS_PER_WISH]
+        for planned in planned_wishes:
             if len(specs) >= MAX_SPECS_PER_LIST:
                 item.warnings.append(f"not refined: the list already derives {MAX_SPECS_PER_LIST} specs")
                 break

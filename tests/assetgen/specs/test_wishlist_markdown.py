@@ -152,3 +152,15 @@ def test_any_markdown_refines_or_explains(text: str) -> None:
     ids = [spec.id for _, spec in plan.specs]
     assert len(ids) == len(set(ids)) and all(ID_PATTERN.fullmatch(i) for i in ids)
     assert all(spec.source and spec.source.key for _, spec in plan.specs)
+
+
+def test_overlong_items_and_huge_lists_are_capped_with_a_warning() -> None:
+    context = load_project_context(ProjectStore(SEEDED_PROJECT.parents[1]), SEEDED_PROJECT_ID)
+    names = " / ".join(f"n{i}" for i in range(150))
+    text = f"### Enemy sprites\n1. Rocks: {names}\n2. {'long ' * 300}drone\n"
+    plan = plan_refinement(
+        SpecList(id="md", project_id=SEEDED_PROJECT_ID, title="t", text=text), context, now="x"
+    )
+    rocks, drone = plan.items
+    assert len(rocks.spec_ids) == 100 and any("capped at 100" in w for w in rocks.warnings)
+    assert drone.spec_ids == [] and "split it into shorter items" in drone.warnings[0]
