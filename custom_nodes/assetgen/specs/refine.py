@@ -68,6 +68,7 @@ from assetgen.specs.wishlist_markdown import (
     apply_project_context,
     expand_item,
     is_markdown_wishlist,
+    item_key,
     propose_project_context,
     read_markdown_wishlist,
     resolve_type_hint,
@@ -606,6 +607,8 @@ def _markdown_wish(
         wish.warnings = [w for w in wish.warnings if "is plural but no number is given" not in w]
     if planned.ui_states:
         wish.ui_states = list(planned.ui_states)
+    if planned.variants:
+        wish.variants = planned.variants
     if planned.animations:
         wish.mentions_frames = True
     elif section.kind_hint == "animation" and not _asks_animation(wish):
@@ -617,6 +620,30 @@ def _markdown_wish(
         wish.frame_count = wish.fps = wish.animation_name = wish.animation_word = None
         wish.mentions_frames = False
     return wish
+
+
+def _members_as_variants(
+    planned: list[PlannedWish], item: MarkdownItem, context: ProjectContext, vocabulary: Vocabulary
+) -> list[PlannedWish]:
+    """Names of a type whose catalog entry says ``countMeans: variants`` make one spec with that many variants."""
+    if len(planned) < 2 or not all(p.is_member and p.layer is None for p in planned):
+        return planned
+    asset_type = context.asset_type(_markdown_wish(planned[0], item, context, vocabulary).asset_type_id or "")
+    if asset_type is None or asset_type.count_means != "variants":
+        return planned
+    names = ", ".join(p.member or "" for p in planned)
+    note = f"{names}: one spec with {len(planned)} variants ({asset_type.id} countMeans)"
+    first = planned[0]
+    return [
+        PlannedWish(
+            key=item_key(item),
+            text=item.text,
+            animations=first.animations,
+            ui_states=first.ui_states,
+            assumptions=(*(a for a in first.assumptions if "one spec per name" not in a), note),
+            variants=len(planned),
+        )
+    ]
 
 
 def _keyed_spec(
@@ -689,7 +716,7 @@ def _plan_markdown(
                 f"item is {length} characters long (limit {MAX_LINE_CHARS}): split it into shorter items"
             )
             continue
-        planned_wishes = expand_item(md)
+        planned_wishes = _members_as_variants(expand_item(md), md, context, vocabulary)
         if len(planned_wishes) > MAX_SPECS_PER_WISH:
             item.warnings.append(f"{len(planned_wishes)} names capped at {MAX_SPECS_PER_WISH} specs per item")
             planned_wishes = planned_wishes[:MAX_SPECS_PER_WISH]

@@ -128,6 +128,7 @@ class PlannedWish:
     ui_states: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     is_member: bool = False
+    variants: int | None = None
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,19 @@ def test_the_fixture_wishlist_is_in_the_origin_shape() -> None:
     numbers = [int(line.split(".")[0]) for line in lines if line[:1].isdigit()]
     assert numbers[:8] == [1, 2, 3, 4, 5, 5, 7, 8]  # numbering repeats and skips, as the origin's does
     assert len(numbers) >= 30 and any("   - " in line for line in lines)  # indented sub-bullets
+
+
+def test_names_of_a_type_counted_as_variants_make_one_spec(store: ProjectStore) -> None:
+    catalog = store.read_catalog(P, "asset-types")
+    next(t for t in catalog.asset_types if t.id == "ui_icon").count_means = "variants"
+    store.write_catalog(P, "asset-types", catalog)
+    refine_spec_list(store, P, L, now="2026-02-11T00:00:00Z")
+    (ammo,) = specs_by_item(store)["Ammo icons: laser / plasma / spread"]
+    assert ammo.generation_params.variants == 3 and ammo.id.endswith(
+        "-ui_menu-ammo_icons_laser_plasma_spread"
+    )
+    report = store.read(P, "spec-lists", L).refinement
+    item = next(i for i in report.items if i.text.startswith("Ammo icons"))
+    assert any("one spec with 3 variants (ui_icon countMeans)" in a for a in item.assumptions)
+    (projectile, *_) = specs_by_item(store)["Projectiles: laser / plasma / spread (4 frames each)"]
+    assert projectile.asset_type == "sprite"  # sprites still count as specs
