@@ -158,6 +158,7 @@ def test_refine_the_markdown_wishlist_from_the_cli(
     assert "project context proposed (--apply-context writes it): style: pixel_retro" in out
     assert out.splitlines()[-1].startswith("39 specs (0 autopilot-ready)")  # nothing onboarded yet
     assert project_file.read_bytes() == before  # proposed, not applied
+    assert "onboard one the project names: ckpt_sd15_pixel, ckpt_sdxl_base, ckpt_sdxl_ui" in out
     code, out, _ = cli(data_root, capsys, "specs", "validate", P, "specList_voidrunner-ui_menu-play_button")
     assert code == 0 and "checkpointId" in out  # says exactly what is missing
     code, out, _ = cli(data_root, capsys, "--json", "refine", P, "specList_voidrunner", "--apply-context")
