@@ -91,6 +91,10 @@ def resolve_model_file(source: str, roots: Sequence[Path], *, allow_paths: bool 
 
     Without ``allow_paths`` (a request from the network) only names are accepted, never local paths.
     """
+    if not source.strip() or len(source) > 1024 or any(ord(ch) < 32 or ord(ch) == 127 for ch in source):
+        raise InvalidInput(f"model file {source[:80]!r} is not a usable file name")
+    if any(len(part) > 255 for part in source.replace("\\", "/").split("/")):
+        raise InvalidInput(f"model file {source[:80]!r}...: a name part is longer than 255 characters")
     candidate = Path(source)
     if allow_paths and (candidate.is_absolute() or candidate.is_file()):
         resolved = candidate.resolve()

@@ -45,6 +45,9 @@ async def test_list_then_onboard(seeded) -> None:
         {"id": "ckpt_x", "file": "/etc/passwd"},
         {"id": "ckpt_x", "file": "../../etc/passwd"},
         {"id": "ckpt_x", "file": "ckpt_sd15_demo.safetensors", "types": ["dragon"]},
+        {"id": "ckpt_x", "file": "a\u0000b.safetensors"},
+        {"id": "ckpt_x", "file": "x" * 300},
+        {"id": "ckpt_x", "file": "  "},
     ],
 )
 async def test_bad_requests_write_nothing(seeded, payload) -> None:
