@@ -781,7 +781,7 @@ def _match_previous_ids(
     """Keyed specs that are new by id but match a spec this list derived before (by key, else by item text
     and index: a list refined with line-numbered ids) take that spec's id, so hand edits stay matched."""
     planned_ids = {spec.id for _, spec in plan.specs}
-    previous: dict[tuple[str, str | None, int | None], str] = {}
+    previous: dict[tuple[str, str | None, int | str | None], str] = {}
     for old_id in spec_list.derived_spec_ids:
         if old_id in planned_ids or not store.exists(project_id, "specs", old_id):
             continue
@@ -794,7 +794,8 @@ def _match_previous_ids(
             continue
         if source.key:
             previous.setdefault(("key", source.key, None), old_id)
-        if source.text:
+        if source.text:  # several members share an item's text: their titles tell them apart
+            previous.setdefault(("title", source.text, old.title), old_id)
             previous.setdefault(("text", source.text, source.index), old_id)
     matched: list[tuple[int, AssetSpec]] = []
     used: set[str] = set()
@@ -802,8 +803,15 @@ def _match_previous_ids(
         source = spec.source
         old_id = None
         if source is not None and not store.exists(project_id, "specs", spec.id):
-            old_id = previous.get(("key", source.key, None)) or previous.get(("text", source.text, None))
-        if old_id is None or old_id in used:
+            candidates = [
+                ("key", source.key, None),
+                ("title", source.text, spec.title),
+                ("text", source.text, None),
+            ]
+            old_id = next(
+                (previous[c] for c in candidates if c in previous and previous[c] not in used), None
+            )
+        if old_id is None:
             matched.append((item_index, spec))
             continue
         used.add(old_id)

@@ -236,3 +236,19 @@ def test_names_of_a_type_counted_as_variants_make_one_spec(store: ProjectStore) 
     assert any("one spec with 3 variants (ui_icon countMeans)" in a for a in item.assumptions)
     (projectile, *_) = specs_by_item(store)["Projectiles: laser / plasma / spread (4 frames each)"]
     assert projectile.asset_type == "sprite"  # sprites still count as specs
+
+
+def test_a_renamed_section_keeps_the_ids_of_its_items_and_members(store: ProjectStore) -> None:
+    first = refine_spec_list(store, P, L, now="2026-02-11T00:00:00Z")
+    spec_list = store.read(P, "spec-lists", L)
+    renamed = spec_list.text.replace("### UI / menu", "### Menus and HUD")
+    store.write(P, "spec-lists", spec_list.model_copy(update={"text": renamed}))
+    second = refine_spec_list(store, P, L, now="2026-02-11T00:00:01Z")
+    assert second.spec_list.derived_spec_ids == first.spec_list.derived_spec_ids
+    ammo = next(i for i in second.spec_list.refinement.items if i.text.startswith("Ammo icons"))
+    assert [store.read(P, "specs", s).title for s in ammo.spec_ids] == [
+        "Ammo icons laser",
+        "Ammo icons plasma",
+        "Ammo icons spread",
+    ]
+    assert second.deprecated == ()
