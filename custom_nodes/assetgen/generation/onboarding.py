@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, Conflict, InvalidInput
 from assetgen.generation.file_hashes import sha256_file
 from assetgen.generation.model_files import find_model_file, verify_checkpoint_file
 from assetgen.ids import validate_id
 from assetgen.models import BaselineProfile, Checkpoint, Project
+from assetgen.models.base import mark_from_file
 from assetgen.models.registry import WeightsRef
 from assetgen.store import ProjectStore
 
@@ -125,6 +127,7 @@ def onboard_checkpoint(
     hash_cache: Path | None = None,
     replace: bool = False,
     allow_paths: bool = True,
+    now: str | None = None,
 ) -> Checkpoint:
     """Write ``checkpoints/<checkpoint_id>.json`` for the model file ``source``; returns the record.
 
@@ -163,7 +166,11 @@ def onboard_checkpoint(
         supported_asset_types=types,
         weights=WeightsRef(kind="config_relative", base="checkpointsRoot", path=ref.file, sha256=sha256),
         checkpoint_profile_id=profile_id,
+        created_at=now or now_iso(),
+        updated_at=now or now_iso(),
     )
+    # Only the fields set here are written (no assetgen defaults), so the origin's closed schema reads it too.
+    mark_from_file(checkpoint)
     store.write(project_id, "checkpoints", checkpoint)
     return checkpoint
 
