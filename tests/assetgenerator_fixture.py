@@ -27,3 +27,19 @@ def tree_hashes(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+# A project seeded the origin's way (its seed script copies examples/<project>/ unchanged): no checkpoints/,
+# a root baseline-profile.json, animation specs without a name, logo variants as objects, bare tags, and the
+# markdown wishlist in spec-lists/.
+SEEDED_PROJECT_ID = "voidrunner"
+SEEDED_PROJECT = FIXTURE_ROOT / "projects" / SEEDED_PROJECT_ID
+SEEDED_SPEC_IDS = sorted(p.stem for p in (SEEDED_PROJECT / "specs").glob("*.json"))
+SEEDED_SPEC_LIST_ID = "specList_voidrunner"
+SD15_ID = "ckpt_sd15_pixel"  # the seeded project's SD1.5 checkpoint id, onboarded onto the demo checkpoint
+
+
+def copy_seeded_fixture(data_root: Path) -> Path:
+    """Copy the origin-seeded fixture project into ``data_root/projects/voidrunner``; returns the data root."""
+    shutil.copytree(SEEDED_PROJECT, data_root / "projects" / SEEDED_PROJECT_ID)
+    return data_root

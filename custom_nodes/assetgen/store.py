@@ -7,6 +7,7 @@ names the file and the field.
     <data root>/projects/<projectId>/project.json
     <data root>/projects/<projectId>/catalogs/<name>.json
     <data root>/projects/<projectId>/<folder>/<recordId>.json      folder in models.RECORD_MODELS
+    <data root>/projects/<projectId>/baseline-profile.json         the origin's legacy baseline (read only)
     <data root>/projects/<projectId>/files/...                     images, atlases, exports
 """
 
@@ -25,12 +26,14 @@ from pydantic import BaseModel
 
 from assetgen.errors import Conflict, InvalidInput, NotFound, StorageError
 from assetgen.ids import ID_PATTERN, validate_file_name, validate_id
-from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Project, Record
+from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, BaselineProfile, Project, Record
 from assetgen.models.base import mark_from_file, parse_model
 
 M = TypeVar("M", bound=BaseModel)
 
 IMAGE_KINDS = ("original", "preview", "alpha")
+# AssetGenerator's legacy single baseline profile at the project root; resolved like baseline-profiles/<id>.json.
+LEGACY_BASELINE_FILE = "baseline-profile.json"
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -298,6 +301,38 @@ class ProjectStore:
     def iter_records(self, project_id: str, folder: str) -> Iterator[Any]:
         for record_id in self.list_ids(project_id, folder):
             yield self.read(project_id, folder, record_id)
+
+    # -- baseline profiles (folder + the origin's legacy root file) --------------------------
+    def legacy_baseline_path(self, project_id: str) -> Path:
+        return self.project_dir(project_id) / LEGACY_BASELINE_FILE
+
+    def read_legacy_baseline(self, project_id: str) -> BaselineProfile | None:
+        """The root ``baseline-profile.json`` as a baseline profile, or None when the project has none."""
+        path = self.legacy_baseline_path(project_id)
+        return load_model(BaselineProfile, path) if path.is_file() else None
+
+    def baseline_profiles(self, project_id: str) -> list[BaselineProfile]:
+        """``baseline-profiles/*.json`` plus the legacy root file (a folder file wins on an id clash)."""
+        profiles: list[BaselineProfile] = list(self.iter_records(project_id, "baseline-profiles"))
+        legacy = self.read_legacy_baseline(project_id)
+        if legacy is not None and legacy.id not in {p.id for p in profiles}:
+            profiles.append(legacy)
+        return profiles
+
+    def read_baseline_profile(self, project_id: str, baseline_id: str) -> BaselineProfile:
+        """One baseline profile by id: ``baseline-profiles/<id>.json``, else the legacy root file."""
+        if not self.exists(project_id, "baseline-profiles", baseline_id):
+            legacy = self.read_legacy_baseline(project_id)
+            if legacy is not None and legacy.id == baseline_id:
+                return legacy
+        return self.read(project_id, "baseline-profiles", baseline_id)
+
+    def checkpoint_profile_ids(self, project_id: str) -> list[str]:
+        """Ids of the origin's ``checkpoint-profiles/<profileId>.json`` files (kept; policies win)."""
+        folder = self.project_dir(project_id) / "checkpoint-profiles"
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if ID_PATTERN.fullmatch(p.stem))
 
     def delete(self, project_id: str, folder: str, record_id: str) -> None:
         path = self.record_path(project_id, folder, record_id)

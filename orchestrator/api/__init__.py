@@ -26,6 +26,7 @@ ROUTE_MODULES = (
     "orchestrator.api.projects_routes",
     "orchestrator.api.spec_lists_routes",
     "orchestrator.api.specs_routes",
+    "orchestrator.api.checkpoints_routes",
     "orchestrator.api.jobs_routes",
     "orchestrator.api.autopilot_routes",
     "orchestrator.api.exceptions_routes",

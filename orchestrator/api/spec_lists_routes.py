@@ -96,6 +96,7 @@ async def refine(request: web.Request) -> web.Response:
         request.match_info["project_id"],
         request.match_info["spec_list_id"],
         force=body.force,
+        apply_context=body.apply_context,
     )
     return json_body(outcome.as_dict())
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.comfy_cmd",
     "orchestrator.cli.intake_cmd",
     "orchestrator.cli.prompt_cmd",
+    "orchestrator.cli.checkpoint_cmd",
     "orchestrator.cli.generate_cmd",
     "orchestrator.cli.jobs_cmd",
     "orchestrator.cli.autopilot_cmd",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from assetgen.generation.plan import plan_generation
 from assetgen.jobs import create_job
 from assetgen.models import Job
 from orchestrator import comfy_process
@@ -33,7 +34,8 @@ def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
         data["overrides"] = {"seed": args.seed}
     if args.checkpoint:
         data["checkpointName"] = args.checkpoint
-    ctx.store.read(args.project_id, "specs", args.spec_id)  # a clear NotFound before a job exists
+    # A clear one-line refusal before a job exists: unknown spec, a checkpoint not onboarded yet ...
+    plan_generation(ctx.store, args.project_id, args.spec_id, checkpoint_id=args.checkpoint, random_seed=0)
     job = create_job(ctx.store, args.project_id, "generate", data)
     if not args.wait:
         ctx.emit(job.model_dump(mode="json"), f"queued generate job {job.id}; `assetgen worker` runs it")

@@ -32,6 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     refine.add_argument(
         "--force", action="store_true", help="overwrite specs edited by hand since refinement"
     )
+    refine.add_argument(
+        "--apply-context",
+        action="store_true",
+        help="write the defaults a markdown wishlist's 'Project context' proposes into project.json",
+    )
     refine.set_defaults(handler=cmd_refine)
 
     specs = sub.add_parser("specs", help="check AssetSpecs")
@@ -90,7 +95,9 @@ def cmd_intake(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_refine(args: argparse.Namespace, ctx: CliContext) -> int:
-    outcome = refine_spec_list(ctx.store, args.project_id, args.spec_list_id, force=args.force)
+    outcome = refine_spec_list(
+        ctx.store, args.project_id, args.spec_list_id, force=args.force, apply_context=args.apply_context
+    )
 
     def text() -> str:
         lines = []
@@ -98,9 +105,14 @@ def cmd_refine(args: argparse.Namespace, ctx: CliContext) -> int:
         for item in report.items if report else []:
             where = f"line {item.line}" + (f".{item.part}" if item.part else "")
             specs = ", ".join(item.spec_ids) if item.spec_ids else "(no spec)"
+            if item.skipped:
+                specs = f"skipped ({item.skipped})"
             lines.append(f"{where}: {specs}")
             lines += [f"  warning: {w}" for w in item.warnings]
         lines += [f"warning: {w}" for w in (report.warnings if report else [])]
+        if report and report.project_context:
+            done = "applied" if report.project_context.applied else "proposed (--apply-context writes it)"
+            lines += [f"project context {done}: {note}" for note in report.project_context.notes]
         lines.append(
             f"{len(outcome.spec_list.derived_spec_ids)} specs ({len(outcome.ready)} autopilot-ready): "
             f"{len(outcome.written)} written, {len(outcome.unchanged)} unchanged, "

@@ -34,7 +34,7 @@ def format_explanation(data: dict[str, Any]) -> str:
     )
     lines = [
         f"spec {data['specId']} (project {data['projectId']})",
-        f"checkpoint: {ckpt['id']} -> {ckpt['file']} ({ckpt['reason']})",
+        f"checkpoint: {ckpt['id']} -> {ckpt['file'] or '(not onboarded: no model file)'} ({ckpt['reason']})",
         f"prompt dialect: {dialect_text}",
         f"positive: {data['positive']}",
         f"negative: {data['negative']}",

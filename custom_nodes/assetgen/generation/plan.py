@@ -10,6 +10,7 @@ import secrets
 from typing import Any
 
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.onboarding import named_checkpoint_ids, pending_checkpoint
 from assetgen.generation.policy import choose_checkpoint, resolve_lora_stack
 from assetgen.generation.prompt_compiler import compile_prompt
 from assetgen.generation.seeds import variant_seeds
@@ -77,14 +78,23 @@ def plan_generation(
     seed_offset: int = 0,
     random_seed: int | None = None,
     template_id: str = "txt2img",
+    allow_pending: bool = False,
 ) -> GenerationPlan:
-    """Resolve checkpoint, LoRA stack, prompts, sampler parameters and per-variant seeds for a spec."""
+    """Resolve checkpoint, LoRA stack, prompts, sampler parameters and per-variant seeds for a spec.
+
+    ``allow_pending`` plans on a checkpoint the project names but has not onboarded (to explain a
+    prompt in its dialect); such a plan has an empty checkpoint file and must not be run.
+    """
     project = store.read_project(project_id)
     spec: AssetSpec = store.read(project_id, "specs", spec_id)
     checkpoints = list(store.iter_records(project_id, "checkpoints"))
     loras = list(store.iter_records(project_id, "loras"))
-    choice = choose_checkpoint(spec, checkpoints, project, requested_id=checkpoint_id)
-    checkpoint = next(c for c in checkpoints if c.id == choice.id)
+    onboarded = {c.id for c in checkpoints}
+    pending = set(named_checkpoint_ids(project, store.baseline_profiles(project_id))) - onboarded
+    choice = choose_checkpoint(
+        spec, checkpoints, project, requested_id=checkpoint_id, pending=pending, allow_pending=allow_pending
+    )
+    checkpoint = next((c for c in checkpoints if c.id == choice.id), None) or pending_checkpoint(choice.id)
     stack = resolve_lora_stack(spec, loras, project, checkpoint_id=checkpoint.id)
 
     asset_types = store.read_catalog(project_id, "asset-types").asset_types
@@ -96,7 +106,7 @@ def plan_generation(
         )
     baseline = None
     if spec.baseline_profile_id:
-        baseline = store.read(project_id, "baseline-profiles", spec.baseline_profile_id)
+        baseline = store.read_baseline_profile(project_id, spec.baseline_profile_id)
 
     extra = normalise_overrides(dict(overrides or {}))
     if variants is not None:

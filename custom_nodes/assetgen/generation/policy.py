@@ -22,10 +22,11 @@ LoRAs, in this order of rules (the origin's semantics plus what it lacks):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.onboarding import not_onboarded_message
 from assetgen.models import AssetSpec, Checkpoint, Lora, LoraRelease, Project
 from assetgen.models.base import Contract
 from assetgen.models.generation import CheckpointChoice, Layer, LoraChoice, LoraDecision, ReasonCode
@@ -57,13 +58,30 @@ class _Candidate:
 
 
 def choose_checkpoint(
-    spec: AssetSpec, checkpoints: Sequence[Checkpoint], project: Project, *, requested_id: str | None = None
+    spec: AssetSpec,
+    checkpoints: Sequence[Checkpoint],
+    project: Project,
+    *,
+    requested_id: str | None = None,
+    pending: Collection[str] = (),
+    allow_pending: bool = False,
 ) -> CheckpointChoice:
-    """Pick the checkpoint for ``spec``; raises NotFound naming the checkpoints that exist."""
+    """Pick the checkpoint for ``spec``; raises NotFound naming the checkpoints that exist.
+
+    ``pending`` are ids the project names but has not onboarded: with ``allow_pending`` (explaining a
+    prompt) such a choice comes back with an empty ``file``; without it (generating) the error says how
+    to onboard the checkpoint.
+    """
     by_id = {c.id: c for c in checkpoints}
     known = ", ".join(sorted(by_id)) or "none"
     for source, wanted in (("job", requested_id), ("spec", spec.checkpoint_id)):
         if wanted:
+            if wanted not in by_id and wanted in pending:
+                if not allow_pending:
+                    raise NotFound(not_onboarded_message(project.id, wanted))
+                return CheckpointChoice(
+                    id=wanted, file="", reason=f"set on the {source}; not onboarded yet (no model file)"
+                )
             if wanted not in by_id:
                 raise NotFound(
                     f"checkpoint {wanted!r} (from the {source}) does not exist; checkpoints: {known}"
@@ -71,7 +89,11 @@ def choose_checkpoint(
             return _checkpoint_choice(by_id[wanted], f"set on the {source}")
     pick, has_profile = pick_checkpoint_for_type(spec.asset_type, checkpoints, project)
     if pick is None:
-        raise NotFound(f"no checkpoint supports asset type {spec.asset_type!r}; checkpoints: {known}")
+        hint = f"; named but not onboarded: {', '.join(sorted(pending))} (pick one with --checkpoint)"
+        raise NotFound(
+            f"no checkpoint supports asset type {spec.asset_type!r}; checkpoints: {known}"
+            + (hint if pending else "")
+        )
     why = "with a default prompt profile" if has_profile else "by id"
     return _checkpoint_choice(pick, f"first checkpoint supporting {spec.asset_type!r} {why}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assetgen.generation.onboarding import not_onboarded_message
 from assetgen.generation.plan import plan_generation
 from assetgen.models.generation import GenerationPlan
 from assetgen.store import ProjectStore
@@ -22,12 +23,21 @@ def explain_prompt(
 ) -> dict[str, Any]:
     """The plan of ``spec_id`` (on ``checkpoint_id`` when given) as a JSON-ready explanation; reads only."""
     plan = plan_generation(
-        store, project_id, spec_id, checkpoint_id=checkpoint_id, random_seed=EXAMPLE_RANDOM_SEED
+        store,
+        project_id,
+        spec_id,
+        checkpoint_id=checkpoint_id,
+        random_seed=EXAMPLE_RANDOM_SEED,
+        allow_pending=True,
     )
     project = store.read_project(project_id)
     profile = project.policies.checkpoint_profiles.get(plan.checkpoint.id)
     data = explanation_of(plan, dialect=None if profile is None else profile.model_dump(mode="json"))
     spec = store.read(project_id, "specs", spec_id)
+    if not plan.checkpoint.file:
+        data["warnings"].append(
+            not_onboarded_message(project_id, plan.checkpoint.id) + "; generation refuses"
+        )
     link = project.policies.checkpoint_baseline_map.get(plan.checkpoint.id)
     allowed = [] if link is None else [link.default_baseline_profile_id, *link.allowed_baseline_profile_ids]
     if spec.baseline_profile_id and link is not None and spec.baseline_profile_id not in allowed:

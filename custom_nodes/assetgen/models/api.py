@@ -47,6 +47,25 @@ class CreateProjectRequest(Contract):
     name: str | None = None
 
 
+class OnboardCheckpointRequest(Contract):
+    """``POST /api/projects/{p}/checkpoints``: onboard a model file as ``checkpoints/<id>.json``."""
+
+    id: str = Field(pattern=ID_REGEX, description="The checkpoint id, as specs and policies name it.")
+    file: str = Field(description="The model file name relative to <models>/checkpoints.")
+    types: list[str] | None = Field(default=None, description="Supported asset types (default: all).")
+    profile: str | None = Field(default=None, description="Prompt profile id (default: the policies').")
+    name: str | None = None
+    replace: bool = False
+
+
+class CheckpointStatusList(Contract):
+    """``GET /api/projects/{p}/checkpoints``: each checkpoint id the project names or holds."""
+
+    checkpoints: list[dict] = Field(
+        description="checkpointId, onboarded, namedBy, file, found, hash, profileId, message."
+    )
+
+
 # -- jobs -------------------------------------------------------------------------------------------
 class JobRequest(Contract):
     """``POST /api/projects/{p}/jobs``: the origin's ``{type, input}`` (input may hold ``nextJobs``)."""
@@ -86,6 +105,11 @@ class RefineRequest(Contract):
     """``POST .../spec-lists/{id}/refine``: ``force`` overwrites specs edited by hand since refinement."""
 
     force: bool = Field(default=False, strict=True)
+    apply_context: bool = Field(
+        default=False,
+        strict=True,
+        description="Write the defaults a markdown wishlist's 'Project context' proposes into project.json.",
+    )
 
 
 class RefinementOutcomeBody(Contract):

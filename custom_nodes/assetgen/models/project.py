@@ -71,6 +71,19 @@ class CheckpointProfile(Contract):
     runtime_safety: RuntimeSafety | None = None
 
 
+class CheckpointProfileFile(CheckpointProfile):
+    """The origin's ``checkpoint-profiles/<profileId>.json``: a checkpoint profile with its checkpoint and dates.
+
+    Kept beside ``policies.checkpointProfiles``, which the origin's app (and assetgen) reads.
+    """
+
+    id: str | None = None
+    checkpoint_id: str | None = None
+    notes: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
 class CheckpointBaselineLink(Contract):
     """Which baseline profiles a checkpoint may be used with."""
 

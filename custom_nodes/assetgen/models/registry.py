@@ -35,6 +35,10 @@ class Checkpoint(Record):
     max_side_px: int = Field(
         default=2048, ge=16, le=8192, description="assetgen: largest generation width or height."
     )
+    checkpoint_profile_id: str | None = Field(
+        default=None,
+        description="assetgen: the prompt profile (policies.checkpointProfiles[id].profileId) it was onboarded with.",
+    )
 
 
 class LoraRelease(Contract):
@@ -104,6 +108,9 @@ class BaselineProfile(Record):
 
     project_id: str | None = None
     checkpoint_id: str | None = None
+    checkpoint_profile_id: str | None = Field(
+        default=None, description="The checkpoint prompt profile (profileId) this baseline was tuned with."
+    )
     name: str | None = None
     version: int = Field(default=1, ge=1)
     global_: BaselineGlobal = Field(default_factory=BaselineGlobal, alias="global")

@@ -12,6 +12,7 @@ from assetgen.models.generation import GenerationParams
 from assetgen.models.project import LoraSelectionMode, ReleasePolicy
 from assetgen.models.spec_list import Reference
 
+DEFAULT_ANIMATION_NAME = "anim"
 BackgroundPolicy = Literal["white_or_transparent", "transparent_only", "white_only", "any"]
 
 
@@ -116,14 +117,21 @@ class OutputSize(Size):
 
 
 class AnimationSpec(Contract):
-    """Animation contract of a multi-frame asset."""
+    """Animation contract of a multi-frame asset; every field is optional in the origin's schema."""
 
-    name: str
+    name: str | None = Field(
+        default=None, description="Often absent in the origin's specs: readers derive one (`resolved_name`)."
+    )
     fps: float = Field(default=12, gt=0, le=240)
     loop: bool = True
     frame_count: int = Field(default=1, ge=1, le=1024)
     frame_names: list[str] = Field(default_factory=list)
     frame_prompts: list[str] = Field(default_factory=list)
+
+    @property
+    def resolved_name(self) -> str:
+        """``name``, or ``anim`` when the spec names none (derived, never written back)."""
+        return self.name or DEFAULT_ANIMATION_NAME
 
 
 class UiStates(Contract):
@@ -132,10 +140,20 @@ class UiStates(Contract):
     states: list[str] = Field(default_factory=list)
 
 
-class LogoVariants(Contract):
-    """Variants of a logo set."""
+class LogoVariant(Contract):
+    """One variant of a logo set, as the origin writes it (every field optional)."""
 
-    variants: list[str] = Field(default_factory=list)
+    id: str | None = None
+    label: str | None = None
+    theme: str | None = None
+    aspect: str | None = None
+    background: str | None = None
+
+
+class LogoVariants(Contract):
+    """Variants of a logo set: objects in the origin's schema (plain strings accepted as ids)."""
+
+    variants: list[LogoVariant | str] = Field(default_factory=list)
 
 
 class SpecOutput(Contract):
@@ -145,6 +163,10 @@ class SpecOutput(Contract):
     background: Literal["transparent_required", "any"] = "any"
     sizes: list[OutputSize] = Field(default_factory=list)
     animation: AnimationSpec | None = None
+    animations: list[AnimationSpec] = Field(
+        default_factory=list,
+        description="assetgen: several named animations of one spec (idle + attack); `animation` is the first.",
+    )
     ui_states: UiStates | None = None
     logo_variants: LogoVariants | None = None
 
@@ -158,6 +180,11 @@ class SpecSource(Contract):
     part: int | None = Field(default=None, ge=1, description="assetgen: n-th ';'-separated wish of the line.")
     index: int | None = Field(default=None, ge=1, description="assetgen: n-th spec of a counted wish.")
     rules_version: int | None = Field(default=None, description="assetgen: refinement rules version.")
+    key: str | None = Field(
+        default=None,
+        description="assetgen: the stable key of a structured wishlist item (section + item text + member);"
+        " the spec id derives from it, not from the line number.",
+    )
     content_hash: str | None = Field(
         default=None,
         description="assetgen: sha256 of the spec as refinement wrote it; a different hash now = edited by hand.",

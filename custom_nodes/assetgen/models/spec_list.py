@@ -28,6 +28,21 @@ class RefinementItem(Contract):
     spec_ids: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    section: str | None = Field(default=None, description="assetgen: the markdown heading the item is under.")
+    skipped: str | None = Field(
+        default=None, description="assetgen: why the line makes no spec (audio section, guidance, context)."
+    )
+
+
+class ContextProposal(Contract):
+    """assetgen: project defaults a markdown wishlist's "Project context" section proposes."""
+
+    name: str | None = None
+    style: str | None = None
+    scenario: str | None = None
+    palette_ids: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="What matched the catalogs and what did not.")
+    applied: bool = Field(default=False, description="True once written to project.json (--apply-context).")
 
 
 class RefinementReport(Contract):
@@ -37,6 +52,9 @@ class RefinementReport(Contract):
     refined_at: str | None = None
     text_hash: str | None = Field(default=None, description="assetgen: sha256 of the text that was refined.")
     items: list[RefinementItem] = Field(default_factory=list)
+    project_context: ContextProposal | None = Field(
+        default=None, description="assetgen: defaults proposed by a markdown wishlist's Project context."
+    )
     warnings: list[str] = Field(
         default_factory=list, description="assetgen: list-level warnings (kept hand edits, stale specs)."
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assetgen.generation.onboarding import named_checkpoint_ids
 from assetgen.generation.policy import pick_checkpoint_for_type
 from assetgen.models import GenerationParams
 from assetgen.models.project import CheckpointProfile
@@ -90,10 +91,16 @@ def choose_checkpoint(context: ProjectContext, asset_type_id: str) -> Checkpoint
         asset_type_id, list(context.checkpoints.values()), context.project
     )
     if chosen is None:
+        pending = sorted(set(named_checkpoint_ids(context.project)) - set(context.checkpoints))
+        onboard = (
+            f"; or onboard one the project names: {', '.join(pending)} (`assetgen checkpoint add`)"
+            if pending
+            else ""
+        )
         return CheckpointChoice(
             checkpoint_id=None,
             reason=f"no checkpoint lists {asset_type_id!r} in supportedAssetTypes; add it to one of "
-            f"{sorted(context.checkpoints) or 'the (empty) checkpoints folder'}",
+            f"{sorted(context.checkpoints) or 'the (empty) checkpoints folder'}{onboard}",
         )
     profile = checkpoint_profile(context, chosen.id)
     reason = f"checkpoint {chosen.id}: first (by id) supporting {asset_type_id}"

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from assetgen.errors import AssetgenError, InvalidInput
 from assetgen.generation.model_files import verify_checkpoint_file
+from assetgen.generation.onboarding import named_checkpoint_ids, onboard_command
 from assetgen.ids import validate_id
 from assetgen.models import (
     CATALOG_MODELS,
@@ -37,10 +38,11 @@ from assetgen.models import (
     StyleCatalog,
     TagCatalog,
 )
+from assetgen.models.project import CheckpointProfile, CheckpointProfileFile
 from assetgen.specs.defaults import is_baseline_compatible
 from assetgen.specs.project_context import ProjectContext, build_project_context
 from assetgen.specs.validation import check_spec
-from assetgen.store import ProjectStore, read_json
+from assetgen.store import LEGACY_BASELINE_FILE, ProjectStore, read_json
 
 Level = Literal["error", "warning", "info"]
 FileStatus = Literal["ok", "invalid", "missing", "kept"]
@@ -48,7 +50,6 @@ FileStatus = Literal["ok", "invalid", "missing", "kept"]
 # Files and folders of AssetGenerator projects that assetgen keeps but does not model (name -> what).
 ORIGIN_EXTRAS: dict[str, str] = {
     "jobs-index.json": "the origin's job index (assetgen lists jobs/ itself)",
-    "baseline-profile.json": "the origin's legacy single baseline profile (use baseline-profiles/)",
     "checkpoint-profiles": "the origin's checkpoint profile files (assetgen reads policies.checkpointProfiles)",
     "automation-rules": "the origin's automation rules",
     "automation-runs": "the origin's automation run log",
@@ -57,7 +58,7 @@ ORIGIN_EXTRAS: dict[str, str] = {
     "release-gate-reports": "the origin's release gate reports",
 }
 # What assetgen itself reads or writes under a project folder.
-MODELLED = {"project.json", "catalogs", "files", *RECORD_MODELS}
+MODELLED = {"project.json", "catalogs", "files", LEGACY_BASELINE_FILE, *RECORD_MODELS}
 REQUIRED_CATALOGS = tuple(CATALOG_MODELS)
 
 
@@ -240,23 +241,56 @@ def check_project(
 
     checkpoints: dict[str, Checkpoint] = records["checkpoints"]
     loras: dict[str, Lora] = records["loras"]
-    baselines: dict[str, BaselineProfile] = records["baseline-profiles"]
+    baselines: dict[str, BaselineProfile] = dict(records["baseline-profiles"])
+    baseline_paths = {b: base / "baseline-profiles" / f"{b}.json" for b in baselines}
+    legacy_path = base / LEGACY_BASELINE_FILE
+    if legacy_path.is_file():
+        legacy = reader.load(legacy_path, BaselineProfile, "baseline profile (legacy)", required=False)
+        if legacy is not None:
+            legacy_report = reader.report_for(legacy_path)
+            if legacy.id in baselines:
+                legacy_report.add(
+                    "info",
+                    "id",
+                    f"baseline-profiles/{legacy.id}.json has the same id and wins; kept as it is",
+                )
+            else:
+                baselines[legacy.id] = legacy
+                baseline_paths[legacy.id] = legacy_path
+                legacy_report.add(
+                    "info", "(file)", f"the origin's legacy baseline profile: resolved as {legacy.id!r}, kept"
+                )
+    # Checkpoints the project names before they are onboarded (a freshly seeded origin project).
+    pending = set(named_checkpoint_ids(project, baselines.values())) - set(checkpoints) if project else set()
 
     _check_overrides(reader, catalogs_dir=base / "catalogs", checkpoints=checkpoints)
     if project is not None:
         _check_policies(project_report, project, checkpoints, baselines, catalogs)
+        _check_checkpoint_profiles(reader, base / "checkpoint-profiles", project)
     asset_types = {t.id for t in catalogs["asset-types"].asset_types} if catalogs["asset-types"] else None
     for checkpoint in checkpoints.values():
         report = reader.report_for(base / "checkpoints" / f"{checkpoint.id}.json")
         _check_checkpoint(report, checkpoint, asset_types, model_roots, hash_cache)
     for lora in loras.values():
-        _check_lora(reader.report_for(base / "loras" / f"{lora.id}.json"), lora, checkpoints, asset_types)
+        report = reader.report_for(base / "loras" / f"{lora.id}.json")
+        _check_lora(report, lora, checkpoints, asset_types, pending)
     for baseline in baselines.values():
-        report = reader.report_for(base / "baseline-profiles" / f"{baseline.id}.json")
-        if baseline.checkpoint_id and baseline.checkpoint_id not in checkpoints:
+        report = reader.report_for(baseline_paths[baseline.id])
+        if baseline.checkpoint_id in pending:
+            report.add("warning", "checkpointId", _not_onboarded(project_id, baseline.checkpoint_id or ""))
+        elif baseline.checkpoint_id and baseline.checkpoint_id not in checkpoints:
             report.add("error", "checkpointId", f"unknown checkpoint {baseline.checkpoint_id!r}")
         if baseline.project_id not in (None, project_id):
             report.add("warning", "projectId", f"{baseline.project_id!r} is not this project")
+        profile = project.policies.checkpoint_profiles.get(baseline.checkpoint_id or "") if project else None
+        if baseline.checkpoint_profile_id and profile is not None:
+            if profile.profile_id != baseline.checkpoint_profile_id:
+                report.add(
+                    "warning",
+                    "checkpointProfileId",
+                    f"{baseline.checkpoint_profile_id!r} is not the profile of {baseline.checkpoint_id} in "
+                    f"policies.checkpointProfiles ({profile.profile_id!r})",
+                )
 
     context = _context(project, catalogs, checkpoints, loras, baselines)
     for spec in records["specs"].values():
@@ -285,6 +319,56 @@ def check_project(
 
     _list_unmodelled(reader, base)
     return ProjectCheck(project_id=project_id, files=tuple(reader.reports))
+
+
+def _not_onboarded(project_id: str, checkpoint_id: str) -> str:
+    return (
+        f"checkpoint {checkpoint_id!r} is not onboarded yet (no checkpoints/{checkpoint_id}.json); usable, "
+        f"generation refuses until `{onboard_command(project_id, checkpoint_id)}`"
+    )
+
+
+def _check_checkpoint_profiles(reader: _Reader, folder: Path, project: Project) -> None:
+    """checkpoint-profiles/<profileId>.json: validated and compared with policies.checkpointProfiles (which wins)."""
+    if not folder.is_dir():
+        return
+    policies = project.policies.checkpoint_profiles
+    for path in sorted(folder.glob("*.json")):
+        profile = reader.load(path, CheckpointProfileFile, "checkpoint profile", required=False)
+        if profile is None:
+            continue
+        report = reader.report_for(path)
+        ckpt_id = profile.checkpoint_id
+        in_policies = policies.get(ckpt_id) if ckpt_id else None
+        if in_policies is None:
+            in_policies = next((p for p in policies.values() if p.profile_id == profile.profile_id), None)
+        if in_policies is None:
+            report.add(
+                "info",
+                "(file)",
+                f"not in policies.checkpointProfiles (checkpoint {ckpt_id!r}): kept, assetgen reads the policies",
+            )
+            continue
+        if (in_policies.profile_id, in_policies.version) != (profile.profile_id, profile.version):
+            report.add(
+                "warning",
+                "version",
+                f"{profile.profile_id} v{profile.version} here, {in_policies.profile_id} v{in_policies.version} "
+                "in policies.checkpointProfiles: the policies win",
+            )
+            continue
+        # Only the fields the file sets are compared (the origin's files often carry a subset).
+        fields = profile.model_fields_set & set(CheckpointProfile.model_fields)
+        here = profile.model_dump(mode="json", include=fields)
+        there = in_policies.model_dump(mode="json", include=fields)
+        differing = sorted(k for k in here if here.get(k) != there.get(k))
+        if differing:
+            report.add(
+                "warning",
+                ", ".join(differing),
+                f"{profile.profile_id} v{profile.version} disagrees with policies.checkpointProfiles on "
+                f"{', '.join(differing)}: the policies win",
+            )
 
 
 def _stored_file_exists(store: ProjectStore, stored: str) -> bool:
@@ -352,15 +436,14 @@ def _check_policies(
     catalogs: dict[str, Any],
 ) -> None:
     policies = project.policies
+    not_onboarded = "not onboarded yet (no checkpoints/<id>.json): `assetgen checkpoint add`"
     for ckpt_id in policies.checkpoint_profiles:
         if ckpt_id not in checkpoints:
-            report.add(
-                "warning", f"policies.checkpointProfiles.{ckpt_id}", "no such checkpoint in checkpoints/"
-            )
+            report.add("warning", f"policies.checkpointProfiles.{ckpt_id}", not_onboarded)
     for ckpt_id, link in policies.checkpoint_baseline_map.items():
         where = f"policies.checkpointBaselineMap.{ckpt_id}"
         if ckpt_id not in checkpoints:
-            report.add("warning", where, "no such checkpoint in checkpoints/")
+            report.add("warning", where, not_onboarded)
         ids = [link.default_baseline_profile_id, *link.allowed_baseline_profile_ids]
         for baseline_id in filter(None, ids):
             if baseline_id not in baselines:
@@ -370,7 +453,7 @@ def _check_policies(
             report.add("warning", where, f"the default {default!r} is not in allowedBaselineProfileIds")
     for ckpt_id in policies.tag_prompt_map:
         if ckpt_id not in checkpoints:
-            report.add("warning", f"policies.tagPromptMap.{ckpt_id}", "no such checkpoint in checkpoints/")
+            report.add("warning", f"policies.tagPromptMap.{ckpt_id}", not_onboarded)
     styles, scenarios = catalogs.get("styles"), catalogs.get("scenarios")
     if styles is not None and project.defaults.style not in {s.id for s in styles.styles}:
         report.add(
@@ -407,9 +490,15 @@ def _check_checkpoint(
 
 
 def _check_lora(
-    report: FileReport, lora: Lora, checkpoints: dict[str, Checkpoint], asset_types: set[str] | None
+    report: FileReport,
+    lora: Lora,
+    checkpoints: dict[str, Checkpoint],
+    asset_types: set[str] | None,
+    pending: set[str],
 ) -> None:
-    if lora.checkpoint_id not in checkpoints:
+    if lora.checkpoint_id in pending:
+        report.add("warning", "checkpointId", f"checkpoint {lora.checkpoint_id!r} is not onboarded yet")
+    elif lora.checkpoint_id not in checkpoints:
         report.add(
             "error",
             "checkpointId",

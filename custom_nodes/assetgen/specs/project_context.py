@@ -113,5 +113,5 @@ def load_project_context(store: ProjectStore, project_id: str) -> ProjectContext
         tags=cast(TagCatalog, store.read_catalog(project_id, "tags")),
         checkpoints=list(store.iter_records(project_id, "checkpoints")),
         loras=list(store.iter_records(project_id, "loras")),
-        baseline_profiles=list(store.iter_records(project_id, "baseline-profiles")),
+        baseline_profiles=store.baseline_profiles(project_id),
     )

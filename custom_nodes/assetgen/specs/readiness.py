@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assetgen.generation.onboarding import onboard_command
 from assetgen.models import AssetSpec
 from assetgen.specs.defaults import (
     DEFAULT_FPS,
@@ -118,7 +119,10 @@ def assess_readiness(spec: AssetSpec, context: ProjectContext) -> Readiness:
         issue("checkpointId", "no checkpoint chosen", choice.checkpoint_id)
     elif checkpoint is None:
         issue(
-            "checkpointId", f"checkpoint {spec.checkpoint_id!r} is not in checkpoints/", choice.checkpoint_id
+            "checkpointId",
+            f"checkpoint {spec.checkpoint_id!r} is not in checkpoints/ (not onboarded: "
+            f"`{onboard_command(context.project_id, spec.checkpoint_id)}`)",
+            choice.checkpoint_id,
         )
     elif spec.asset_type not in checkpoint.supported_asset_types:
         issue(

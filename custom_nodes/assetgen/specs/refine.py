@@ -5,7 +5,8 @@
 overwriting hand edits (unless ``force``), deprecates specs the list no longer derives, and stores
 the report. Spec ids derive from the list id, the line, the part and the index, so re-running an
 unchanged list changes nothing; a spec's ``source.contentHash`` records what refinement wrote, so a
-spec edited since is detected and kept.
+spec edited since is detected and kept. A structured markdown wishlist (``##`` headings) is refined by
+``assetgen.specs.refine_markdown``: its ids derive from the section and the item's text instead.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from assetgen.models.spec import (
     SpecSource,
     UiStates,
 )
-from assetgen.models.spec_list import Reference, RefinementItem, RefinementReport
+from assetgen.models.spec_list import ContextProposal, Reference, RefinementItem, RefinementReport
 from assetgen.specs.defaults import (
     DEFAULT_FPS,
     DEFAULT_FRAME_COUNT,
@@ -51,6 +52,7 @@ from assetgen.specs.defaults import (
 )
 from assetgen.specs.project_context import ProjectContext, load_project_context
 from assetgen.specs.readiness import assess_readiness
+from assetgen.specs.refine_markdown import match_previous_ids, plan_markdown
 from assetgen.specs.wishlist import (
     DEFAULT_VIEW_PHRASES,
     ParsedWish,
@@ -60,6 +62,7 @@ from assetgen.specs.wishlist import (
     slugify,
     split_wishes,
 )
+from assetgen.specs.wishlist_markdown import apply_project_context, is_markdown_wishlist
 from assetgen.store import ProjectStore
 
 log = logging.getLogger(__name__)
@@ -77,6 +80,8 @@ class RefinementPlan:
     items: tuple[RefinementItem, ...]
     specs: tuple[tuple[int, AssetSpec], ...]
     warnings: tuple[str, ...] = ()
+    project_context: ContextProposal | None = None
+    is_keyed: bool = False  # spec ids derive from section + item text (markdown), not line numbers
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ def spec_content_hash(spec: AssetSpec) -> str:
     data.pop("updatedAt", None)
     if isinstance(data.get("source"), dict):
         data["source"].pop("contentHash", None)
+        if data["source"].get("key"):  # a keyed spec does not change when lines move above it
+            data["source"].pop("line", None)
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -508,6 +515,24 @@ def plan_refinement(spec_list: SpecList, context: ProjectContext, *, now: str) -
             "split it into several spec lists"
         )
     vocabulary = build_vocabulary(context)
+    if is_markdown_wishlist(spec_list.text):
+        markdown = plan_markdown(
+            spec_list,
+            context,
+            vocabulary,
+            now=now,
+            plan_wish=_plan_wish,
+            content_hash=spec_content_hash,
+            max_specs_per_item=MAX_SPECS_PER_WISH,
+            max_specs_per_list=MAX_SPECS_PER_LIST,
+        )
+        return RefinementPlan(
+            items=markdown.items,
+            specs=markdown.specs,
+            warnings=markdown.warnings,
+            project_context=markdown.project_context,
+            is_keyed=True,
+        )
     wishes, list_warnings = split_wishes(spec_list.text)
     items: list[RefinementItem] = []
     specs: list[tuple[int, AssetSpec]] = []
@@ -569,13 +594,20 @@ def _existing_state(
 
 
 def refine_spec_list(
-    store: ProjectStore, project_id: str, spec_list_id: str, *, force: bool = False, now: str | None = None
+    store: ProjectStore,
+    project_id: str,
+    spec_list_id: str,
+    *,
+    force: bool = False,
+    apply_context: bool = False,
+    now: str | None = None,
 ) -> RefinementOutcome:
     """Refine spec-lists/<specListId>.json into specs/<specId>.json and store the report in the list.
 
     Idempotent: an unchanged list rewrites nothing. A spec edited by hand since refinement (or one
     refinement did not write) is kept unless ``force``; specs the list no longer derives are set
-    ``deprecated`` when untouched. Raises NotFound / InvalidInput naming the file and field.
+    ``deprecated`` when untouched. ``apply_context`` writes the project defaults a markdown wishlist's
+    "Project context" proposes into project.json. Raises NotFound / InvalidInput naming the file and field.
     """
     now = now or now_iso()
     spec_list: SpecList = store.read(project_id, "spec-lists", spec_list_id)
@@ -586,13 +618,26 @@ def refine_spec_list(
     context = load_project_context(store, project_id)
     plan = plan_refinement(spec_list, context, now=now)
     items = [item.model_copy(deep=True) for item in plan.items]
+    planned_specs = list(plan.specs)
+    if plan.is_keyed:
+        planned_specs = match_previous_ids(
+            store, project_id, spec_list, plan.specs, items, content_hash=spec_content_hash
+        )
     warnings = list(plan.warnings)
+    proposal = plan.project_context.model_copy(deep=True) if plan.project_context else None
+    if proposal is not None and apply_context:
+        project = store.read_project(project_id)
+        updated = apply_project_context(project, proposal)
+        if updated != project:
+            store.write_project(updated)
+            log.info("refine project=%s specList=%s applied the project context", project_id, spec_list.id)
+        proposal.applied = True
     written: list[str] = []
     unchanged: list[str] = []
     kept: list[str] = []
     ready: list[str] = []
     derived: list[str] = []
-    for item_index, spec in plan.specs:
+    for item_index, spec in planned_specs:
         derived.append(spec.id)
         state, current = _existing_state(store, project_id, spec.id, spec_list.id)
         if state in ("edited", "foreign", "broken") and not force:
@@ -648,6 +693,8 @@ def refine_spec_list(
         items=items,
         warnings=warnings,
     )
+    if proposal is not None:
+        report.project_context = proposal
     previous = spec_list.refinement
     is_same = (
         previous is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assetgen.errors import AssetgenError
+from assetgen.generation.onboarding import named_checkpoint_ids, not_onboarded_message
 from assetgen.models import AssetSpec
 from assetgen.specs.defaults import checkpoint_profile, is_baseline_compatible
 from assetgen.specs.project_context import ProjectContext, load_project_context
@@ -120,9 +121,26 @@ def check_spec_references(
     for index, color in enumerate(spec.colors):
         if not _HEX.match(color):
             error(f"colors[{index}]", f"{color!r} is not #RRGGBB or #RRGGBBAA")
+    pending = set(named_checkpoint_ids(context.project, context.baseline_profiles.values()))
     if spec.checkpoint_id is not None:
         checkpoint = context.checkpoints.get(spec.checkpoint_id)
-        if checkpoint is None:
+        if checkpoint is None and spec.checkpoint_id in pending:
+            # The origin seeds projects before checkpoints are onboarded: usable, generation refuses.
+            warnings.append(
+                SpecProblem("checkpointId", not_onboarded_message(context.project_id, spec.checkpoint_id))
+            )
+            profile = checkpoint_profile(context, spec.checkpoint_id)
+            if spec.checkpoint_profile_id is not None and (
+                profile is None or profile.profile_id != spec.checkpoint_profile_id
+            ):
+                warnings.append(
+                    SpecProblem(
+                        "checkpointProfileId",
+                        f"{spec.checkpoint_profile_id!r} is not the profile of {spec.checkpoint_id} in "
+                        "project.policies.checkpointProfiles",
+                    )
+                )
+        elif checkpoint is None:
             error(
                 "checkpointId",
                 f"unknown checkpoint {spec.checkpoint_id!r}; known: {', '.join(context.checkpoints) or 'none'}",

@@ -45,12 +45,14 @@ def test_the_fixture_is_usable_and_every_file_is_reported(origin: ProjectStore) 
     kept = set(report.as_dict()["kept"])
     assert {
         "jobs-index.json",
-        "baseline-profile.json",
         "events/",
         "checkpoint-profiles/",
         "automation-rules/",
     } <= kept
     assert all(name.rstrip("/") in ORIGIN_EXTRAS for name in kept)
+    # the legacy root baseline profile is resolved as a baseline profile now (and kept unchanged)
+    legacy = next(f for f in report.files if f.path == "baseline-profile.json")
+    assert legacy.status == "ok" and legacy.kind == "baseline profile (legacy)"
     assert report.count("error") == 0
 
 
