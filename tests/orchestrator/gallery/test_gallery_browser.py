@@ -249,6 +249,8 @@ def test_the_autopilot_button_queues_jobs(chromium, server: str, review_store: P
     with gallery(chromium, server, DESKTOP) as page:
         page.on("dialog", lambda dialog: dialog.accept())
         answer = post(page, "autopilot", lambda: page.click("#autopilot-btn"))
-        assert {j["type"] for j in answer["jobs"]} <= {"autopilot"}
-        assert len(list_jobs(review_store, "review_demo")) == len(answer["jobs"])
+        # the project has one autopilot-ready spec: exactly one autopilot job for it, stored as queued
+        assert [(j["type"], j["input"]["specId"]) for j in answer["jobs"]] == [("autopilot", "potion_icon")]
+        stored = list_jobs(review_store, "review_demo")
+        assert [(j.id, j.type) for j in stored] == [(answer["jobs"][0]["id"], "autopilot")]
         page.wait_for_function("document.querySelector('#jobs-toggle').hidden === false")
