@@ -14,6 +14,8 @@ from assetgen.export.build import build_export, write_bundle_to
 from assetgen.image_files import decode_rgba
 from tests.sprite_factory import PROJECT, make_atlas
 
+pytestmark = pytest.mark.runtime  # Debian's godot3-server, installed by `make system-deps`
+
 GODOT3 = "godot3-server"
 CHECK_SCRIPT = """extends SceneTree
 func _init():
