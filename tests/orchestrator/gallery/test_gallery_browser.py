@@ -43,7 +43,9 @@ def server(review_store: ProjectStore) -> Iterator[str]:
 
 
 @contextmanager
-def gallery(chromium, url: str, viewport: dict, *, reviewer: str = "ana") -> Iterator[object]:
+def gallery(
+    chromium, url: str, viewport: dict, *, reviewer: str = "ana", hash_: str = ""
+) -> Iterator[object]:
     """A fresh context (own localStorage) on the gallery; page errors fail the test."""
     context = chromium.new_context(viewport=viewport, has_touch=viewport is PHONE)
     context.route(
@@ -53,7 +55,7 @@ def gallery(chromium, url: str, viewport: dict, *, reviewer: str = "ana") -> Ite
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url + "/gallery/")
+    page.goto(url + "/gallery/" + hash_)
     page.wait_for_function("window.__galleryReady === true", timeout=15000)
     page.wait_for_function("[...document.querySelectorAll('.card img')].every((img) => img.complete)")
     try:
@@ -254,3 +256,17 @@ def test_the_autopilot_button_queues_jobs(chromium, server: str, review_store: P
         stored = list_jobs(review_store, "review_demo")
         assert [(j.id, j.type) for j in stored] == [(answer["jobs"][0]["id"], "autopilot")]
         page.wait_for_function("document.querySelector('#jobs-toggle').hidden === false")
+
+
+def test_a_fresh_browser_opens_the_most_recently_active_project(
+    chromium, server: str, review_store: ProjectStore
+) -> None:
+    """Like after `make demo`: an idle project sorting first (the template's `demo`) is not what opens."""
+    from assetgen.projects import init_project
+
+    init_project(review_store, "aaa_idle")
+    with gallery(chromium, server, DESKTOP) as page:
+        assert page.locator("#project").input_value() == "review_demo"
+        assert page.locator(".card").count() > 0
+    with gallery(chromium, server, DESKTOP, hash_="#/p/aaa_idle") as page:
+        assert page.locator("#project").input_value() == "aaa_idle", "a project in the URL wins"
