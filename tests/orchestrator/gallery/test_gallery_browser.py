@@ -270,3 +270,12 @@ def test_a_fresh_browser_opens_the_most_recently_active_project(
         assert page.locator(".card").count() > 0
     with gallery(chromium, server, DESKTOP, hash_="#/p/aaa_idle") as page:
         assert page.locator("#project").input_value() == "aaa_idle", "a project in the URL wins"
+
+
+def test_cards_show_a_number_and_seed_a_person_can_say(chromium, server: str) -> None:
+    with gallery(chromium, server, DESKTOP) as page:
+        # newest version first: card 0 is v00006, the 7th variant made, seed 1006
+        caption = card(page, 0).locator(".caption")
+        assert caption.inner_text() == "#7 · seed 1006"
+        assert caption.get_attribute("title") == "v00006", "the full id stays one hover away"
+        assert card(page, 6).locator(".caption").inner_text() == "#1 · seed 1000"
