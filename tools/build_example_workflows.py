@@ -61,7 +61,13 @@ INPUT_HINTS = {
 def note_text(name: str, ui: dict[str, Any]) -> str:
     """The Note's text: what the template does, then the inputs to set, node by node (by title)."""
     own = ((ui.get("extra") or {}).get("assetgen") or {}).get("description")
-    lines = [f"assetgen template: {name}", "", own or DESCRIPTIONS.get(name) or "An assetgen workflow.", ""]
+    description = own or DESCRIPTIONS.get(name)
+    if not description:
+        raise ValueError(
+            f"workflows/ui/{name}.json needs a description for its Note: add one to DESCRIPTIONS in "
+            "tools/build_example_workflows.py, or as extra.assetgen.description in the workflow"
+        )
+    lines = [f"assetgen template: {name}", "", description, ""]
     hints = [
         f"- {node.get('title') or node['type']}: {INPUT_HINTS[node['type']]}"
         for node in sorted(ui["nodes"], key=lambda n: n["id"])
@@ -135,6 +141,25 @@ def arrange(ui: dict[str, Any]) -> dict[str, Any]:
     return laid
 
 
+def refit_groups(original: dict[str, Any], laid: dict[str, Any]) -> None:
+    """Each group's box around the nodes it held before the layout moved them (litegraph groups are boxes)."""
+    moved = {node["id"]: node for node in laid["nodes"]}
+    for old_group, group in zip(original.get("groups") or [], laid.get("groups") or [], strict=True):
+        gx, gy, gw, gh = old_group["bounding"]
+        members = [
+            moved[node["id"]]
+            for node in original["nodes"]
+            if gx <= node["pos"][0] <= gx + gw and gy <= node["pos"][1] <= gy + gh
+        ]
+        if not members:
+            continue
+        left = min(n["pos"][0] for n in members) - 10
+        top = min(n["pos"][1] for n in members) - TITLE_HEIGHT_PX - 40
+        right = max(n["pos"][0] + least_size(n)[0] for n in members) + 10
+        bottom = max(n["pos"][1] + least_size(n)[1] for n in members) + 10
+        group["bounding"] = [left, top, right - left, bottom - top]
+
+
 def with_note(ui: dict[str, Any], name: str) -> dict[str, Any]:
     """``ui`` plus a Note node (top left, above the first column)."""
     note_id = max(node["id"] for node in ui["nodes"]) + 1
@@ -162,7 +187,9 @@ def with_note(ui: dict[str, Any], name: str) -> dict[str, Any]:
 
 def build_example(name: str, ui: dict[str, Any]) -> bytes:
     """The example_workflows/<name>.json bytes for the workflows/ui/<name>.json document ``ui``."""
-    document = with_note(arrange(ui), name)
+    laid = arrange(ui)
+    refit_groups(ui, laid)
+    document = with_note(laid, name)
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -11,7 +11,14 @@ from itertools import combinations
 import pytest
 
 from assetgen.settings import REPO_DIR
-from tools.build_example_workflows import OUT_DIR, TITLE_HEIGHT_PX, UI_DIR, build_all
+from tools.build_example_workflows import (
+    INPUT_HINTS,
+    OUT_DIR,
+    TITLE_HEIGHT_PX,
+    UI_DIR,
+    build_all,
+    build_example,
+)
 
 TEMPLATES = sorted(p.stem for p in UI_DIR.glob("*.json"))
 
@@ -52,11 +59,11 @@ def test_a_note_says_what_it_does_and_which_inputs_to_set(name: str) -> None:
     ui, example = load(name)
     (note,) = [n for n in example["nodes"] if n["type"] == "Note"]
     text = note["widgets_values"][0]
-    assert text.startswith(f"assetgen template: {name}") and "Set:" in text
-    for node in ui["nodes"]:
-        if node["type"] in ("AssetGenLoadSpec", "CheckpointLoaderSimple"):
-            assert node["title"] in text
-    assert "project_id and spec_id" in text and "ckpt_name" in text
+    assert text.startswith(f"assetgen template: {name}\n\n") and len(text.splitlines()[2]) > 20
+    hinted = [node for node in ui["nodes"] if node["type"] in INPUT_HINTS]
+    assert ("Set:" in text) == bool(hinted)
+    for node in hinted:
+        assert f"- {node.get('title') or node['type']}: {INPUT_HINTS[node['type']]}" in text
     assert example["last_node_id"] == note["id"] == max(n["id"] for n in example["nodes"])
 
 
@@ -69,3 +76,24 @@ def test_no_node_overlaps_another_and_wires_run_left_to_right(name: str) -> None
         assert ar <= bl or br <= al or ab <= bt or bb <= at, f"{a['title']!r} overlaps {b['title']!r}"
     for _link, origin, _slot, target, _target_slot, _type in example["links"]:
         assert box(nodes[origin])[2] < box(nodes[target])[0], (nodes[origin]["title"], nodes[target]["title"])
+
+
+def test_a_template_without_a_description_is_refused_with_what_to_do() -> None:
+    ui = json.loads((UI_DIR / "txt2img.json").read_text())
+    with pytest.raises(ValueError, match="needs a description for its Note: add one to DESCRIPTIONS"):
+        build_example("new_template", ui)
+    ui["extra"]["assetgen"] = {"description": "Makes a new kind of asset."}
+    assert "Makes a new kind of asset." in build_example("new_template", ui).decode()
+
+
+def test_groups_keep_their_nodes_inside() -> None:
+    ui = json.loads((UI_DIR / "txt2img.json").read_text())
+    ui["groups"] = [{"title": "prompts", "bounding": [990, 90, 420, 600], "color": "#3f789e"}]
+    example = json.loads(build_example("txt2img", ui))
+    (group,) = example["groups"]
+    gx, gy, gw, gh = group["bounding"]
+    inside = [n for n in example["nodes"] if n["title"] in ("Positive", "Negative")]
+    assert len(inside) == 2
+    for node in inside:
+        left, top, right, bottom = box(node)
+        assert gx <= left and right <= gx + gw and gy <= top and bottom <= gy + gh
