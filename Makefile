@@ -7,7 +7,7 @@ export ASSETGEN_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/assetgen
 # onnxruntime otherwise tries to reach a telemetry host.
 export ORT_DISABLE_TELEMETRY := 1
 
-.PHONY: setup venv runtime system-deps js-deps demo test test-fast lint format schemas schemas-check bench bench-pack clean
+.PHONY: setup venv runtime system-deps js-deps demo test test-fast lint format schemas schemas-check example-workflows bench bench-pack clean
 
 setup: venv runtime system-deps js-deps
 
@@ -36,13 +36,16 @@ demo: setup
 
 test: setup
 	$(PY) tools/gen_schemas.py --check
+	$(PY) tools/build_example_workflows.py --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	PYTHONPATH=custom_nodes:. $(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+# Only what the venv alone provides: no ComfyUI runtime, no Debian packages, no cached models.
+TEST_FAST_MARKERS := not comfy and not browser and not runtime
 test-fast: venv
-	$(PY) -m pytest -m "not comfy and not browser"
+	$(PY) -m pytest -m "$(TEST_FAST_MARKERS)"
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
@@ -53,6 +56,10 @@ format:
 
 schemas: venv
 	$(PY) tools/gen_schemas.py
+
+# The node pack's ComfyUI templates (example_workflows/), generated from workflows/ui.
+example-workflows: venv
+	$(PY) tools/build_example_workflows.py
 
 # Every benchmark script (tools/bench_*.py) rewrites its own section of BENCHMARKS.md.
 bench: setup

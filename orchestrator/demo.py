@@ -90,9 +90,15 @@ def job_seconds_by_type(jobs: list[Job]) -> dict[str, float]:
 
 
 async def run_demo(
-    settings: Settings, *, variants: int = 2, say: Callable[[str], None] = print
+    settings: Settings,
+    *,
+    variants: int = 2,
+    wishlist_text: str | None = None,
+    say: Callable[[str], None] = print,
 ) -> DemoSummary:
-    """Run every stage on the demo project; returns the summary (also written as demo-summary.json)."""
+    """Run every stage on the demo project; returns the summary (also written as demo-summary.json).
+
+    ``wishlist_text`` replaces the sample wishlist (e.g. one line, for a quick smoke run)."""
     store = ProjectStore(settings.data_dir)
     project_id = DEMO_PROJECT_ID
     summary = DemoSummary(project_id=project_id)
@@ -107,11 +113,15 @@ async def run_demo(
     stage("project", started)
 
     started = time.monotonic()
-    sample = store.read(project_id, "spec-lists", "forest_wishlist")
+    text = (
+        wishlist_text
+        if wishlist_text is not None
+        else store.read(project_id, "spec-lists", "forest_wishlist").text
+    )
     spec_list = intake_wishlist(
         store,
         project_id,
-        sample.text,
+        text,
         title="Forest level wishlist (demo)",
         author="assetgen demo",
         spec_list_id="forest_run",

@@ -36,12 +36,13 @@ async def run_chains(
             known += [c for j in jobs for c in j.child_job_ids if c not in known]
             done = sum(j.status in TERMINAL_STATUSES for j in jobs)
             running = [j for j in jobs if j.status == "running"]
-            fraction = sum((j.progress.percent / 100) if j.progress else 0 for j in running)
+            # chained jobs join the total as their parents finish: counts, not a percentage that falls
             note = ", ".join(
                 f"{j.type} {j.input.get('specId') or j.input.get('assetId') or ''}".strip()
+                + (f" {j.progress.percent:.0f}%" if j.progress else "")
                 for j in running[:2]
             )
-            bar.update(done + fraction, max(len(known), 1), f"{done}/{len(known)} jobs {note}")
+            bar.update_count(done, len(known), note)
             if len(jobs) == len(known) and done == len(jobs):
                 bar.close(f"{sum(j.status == 'succeeded' for j in jobs)}/{len(jobs)} succeeded")
                 return jobs

@@ -8,7 +8,8 @@ from typing import TextIO
 
 
 class ProgressBar:
-    """``update(done, total, note)`` redraws; ``close()`` ends the line. Quiet when ``enabled`` is False."""
+    """``update(done, total, note)`` redraws a bar and a percentage, ``update_count`` counts for a growing
+    total; ``close()`` ends the line. Quiet when ``enabled`` is False."""
 
     def __init__(
         self, label: str, *, stream: TextIO | None = None, enabled: bool = True, width: int = 28
@@ -21,6 +22,7 @@ class ProgressBar:
         self.is_tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last = ""
         self._last_decile = -1
+        self._last_counts = ""
 
     def update(self, done: float, total: float, note: str = "") -> None:
         if not self.enabled:
@@ -44,10 +46,32 @@ class ProgressBar:
             self.stream.write(line + "\n")
         self.stream.flush()
 
+    def update_count(self, done: int, total: int, note: str = "", *, unit: str = "jobs") -> None:
+        """Redraw as ``done/total unit``, no percentage: for work whose total grows as it runs (chained jobs
+        are added as their parents finish), where a percentage would fall back (60 % -> 59 %)."""
+        if not self.enabled:
+            return
+        counts = f"{done}/{total} {unit}"
+        line = f"{self.label} {counts} {time.monotonic() - self.started:6.1f}s {note}".rstrip()
+        if line == self._last:
+            return
+        if not self.is_tty and counts == self._last_counts:
+            return  # in a log, one line per change of the counts is enough
+        self._last, self._last_counts = line, counts
+        if self.is_tty:
+            self.stream.write("\r\033[K" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
     def close(self, note: str = "") -> None:
         if not self.enabled:
             return
-        if note:
+        if note and self._last_counts:  # a counting bar ends on its counts, never on a made-up 100 %
+            line = f"{self.label} {self._last_counts} {time.monotonic() - self.started:6.1f}s {note}"
+            self.stream.write(("\r\033[K" + line) if self.is_tty else line + "\n")
+            self.stream.flush()
+        elif note:
             self.update(1, 1, note)
         if self.is_tty:
             self.stream.write("\n")

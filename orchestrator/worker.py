@@ -31,6 +31,7 @@ from assetgen.store import ProjectStore
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool
+from orchestrator.job_file_watch import watch_job_files
 from orchestrator.job_handlers import JobContext, get_handler
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
 
@@ -156,31 +157,11 @@ class Worker:
         return claimed
 
     def _watch_job_files(self) -> Any:
-        """watchdog observer waking the loop on any change under projects/ (None if it cannot start)."""
-        try:
-            from watchdog.events import FileSystemEventHandler
-            from watchdog.observers import Observer
-        except ImportError:
-            return None
+        """watchdog observer waking the loop when a job file changes (None if it cannot start)."""
         loop = asyncio.get_running_loop()
-        wake = self._wake
-
-        class Wake(FileSystemEventHandler):
-            def on_any_event(self, event: Any) -> None:
-                if "/jobs/" in str(getattr(event, "src_path", "")):
-                    loop.call_soon_threadsafe(wake.set)
-
         root = self.store.projects_dir()
         root.mkdir(parents=True, exist_ok=True)
-        observer = Observer()
-        observer.schedule(Wake(), str(root), recursive=True)
-        observer.daemon = True
-        try:
-            observer.start()
-        except OSError as exc:  # e.g. inotify limits: the periodic rescan still works
-            log.warning("file watching unavailable (%s); rescanning every %.1f s", exc, self.rescan_s)
-            return None
-        return observer
+        return watch_job_files(root, lambda: loop.call_soon_threadsafe(self._wake.set))
 
     # -- one job ----------------------------------------------------------------------------
     async def _run_job(self, job: Job) -> None:

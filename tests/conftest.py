@@ -19,6 +19,16 @@ hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "assetgen"))
 
 DEMO_PROJECT = REPO_DIR / "data" / "projects" / "demo"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test-fast` leaves these out: they need more than the venv (see the Makefile).
+    config.addinivalue_line(
+        "markers",
+        "runtime: needs what make setup installs beside the venv (the cached rembg model, godot3-server)",
+    )
+
+
 ARTIFACTS = REPO_DIR / "test-artifacts"
 
 

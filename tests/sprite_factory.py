@@ -84,3 +84,22 @@ def make_atlas(store: ProjectStore, *, atlas_id: str = "chars", **settings: obje
     return build_atlas(
         store, PROJECT, atlas_id, sources, settings=PackSettings(**settings), job_id="job_pack_1"
     )
+
+
+def source_frames(store: ProjectStore, build) -> dict[str, np.ndarray]:
+    """Frame name -> the full, untrimmed RGBA image it was packed from, read back from the store.
+
+    What an engine shows for a frame must equal this, pixel for pixel (trimmed borders are transparent)."""
+    from assetgen.image_files import decode_rgba
+
+    return {
+        frame.name or frame.id: decode_rgba(store.resolve(frame.source_path).read_bytes())
+        for frame in build.atlas.frames
+    }
+
+
+def place(region: np.ndarray, *, left: int, top: int, width: int, height: int) -> np.ndarray:
+    """``region`` pasted at (left, top) on a transparent ``width x height`` canvas: a frame as an engine draws it."""
+    canvas = np.zeros((height, width, 4), np.uint8)
+    canvas[top : top + region.shape[0], left : left + region.shape[1]] = region
+    return canvas

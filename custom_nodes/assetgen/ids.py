@@ -11,15 +11,34 @@ from assetgen.errors import InvalidInput
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Device names Windows reserves in any case and with any extension ("con", "Nul.json", "COM1"): a folder or
+# file so named cannot exist there, and AssetGenerator users keep projects on Windows too.
+WINDOWS_RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))]
+)
+
+
+def is_windows_reserved(name: str) -> bool:
+    """True when ``name`` (or its part before the first dot) is a Windows device name such as ``con`` or ``LPT1``."""
+    return name.split(".", 1)[0].lower() in WINDOWS_RESERVED_NAMES
+
+
+def _reserved_message(what: str, value: str) -> str:
+    return (
+        f"invalid {what} {value!r}: {value.split('.', 1)[0]} is a device name on Windows; choose another name"
+    )
 
 
 def validate_id(value: object, *, what: str = "id") -> str:
-    """Return ``value`` if it is a safe record id (``^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$``), else raise InvalidInput."""
+    """Return ``value`` if it is a safe record id (``^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$``, not a Windows device
+    name), else raise InvalidInput."""
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         shown = repr(value) if not isinstance(value, str) or len(value) <= 60 else repr(value[:60] + "...")
         raise InvalidInput(
             f"invalid {what} {shown}: use 1-128 characters from A-Z a-z 0-9 _ -, starting with a letter or digit"
         )
+    if is_windows_reserved(value):
+        raise InvalidInput(_reserved_message(what, value))
     return value
 
 
@@ -31,6 +50,8 @@ def validate_file_name(value: object, *, what: str = "file name") -> str:
             f"invalid {what} {shown}: use 1-128 characters from A-Z a-z 0-9 . _ -, starting with a letter "
             "or digit, without folders or '..'; rename the file"
         )
+    if is_windows_reserved(value):
+        raise InvalidInput(_reserved_message(what, value))
     return value
 
 

@@ -1,11 +1,11 @@
-"""Creating projects from the demo template."""
+"""Creating projects from the demo template; which project was worked on last."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from assetgen.clock import now_iso
-from assetgen.errors import Conflict, NotFound
+from assetgen.errors import Conflict, InvalidInput, NotFound
 from assetgen.ids import validate_id
 from assetgen.models import CATALOG_MODELS, RECORD_MODELS, Project
 from assetgen.settings import REPO_DIR
@@ -49,3 +49,29 @@ def init_project(
             store.write(project_id, folder, record.model_copy(update=update))
     write_json_atomic(target / "project.json", project)
     return project
+
+
+# Folders whose changes count as work on a project (not its configuration).
+ACTIVITY_FOLDERS = ("jobs", "assets", "specs")
+
+
+def most_recent_project(store: ProjectStore) -> str | None:
+    """The project whose jobs, assets or specs changed last (None without projects; stat only, no reads).
+
+    A project with no such record counts as never active; ties go to the first id in sorted order."""
+    best: tuple[int, str] | None = None
+    for project_id in store.list_projects():
+        try:
+            latest = max(
+                (
+                    sig[0]
+                    for folder in ACTIVITY_FOLDERS
+                    for sig in store.record_signatures(project_id, folder).values()
+                ),
+                default=-1,
+            )
+        except InvalidInput:  # a folder name that is no valid id: not a project assetgen can open
+            continue
+        if best is None or latest > best[0]:
+            best = (latest, project_id)
+    return best[1] if best else None

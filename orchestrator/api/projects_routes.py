@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from assetgen.models import Project
 from assetgen.models.api import CreateProjectRequest, ProjectList
-from assetgen.projects import init_project
+from assetgen.projects import init_project, most_recent_project
 from orchestrator.api.bodies import parse_body
 from orchestrator.api.keys import STORE
 from orchestrator.api.openapi import api
@@ -20,8 +22,12 @@ def register(app: web.Application) -> None:
 
 @api(response=ProjectList)
 async def list_projects(request: web.Request) -> web.Response:
-    """List the project ids in the data root."""
-    return web.json_response({"projects": request.app[STORE].list_projects()})
+    """List the project ids in the data root and the most recently active one."""
+    store = request.app[STORE]
+    projects, recent = await asyncio.gather(
+        asyncio.to_thread(store.list_projects), asyncio.to_thread(most_recent_project, store)
+    )
+    return web.json_response(ProjectList(projects=projects, most_recent=recent).model_dump(mode="json"))
 
 
 @api(response=Project)

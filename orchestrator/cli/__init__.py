@@ -83,7 +83,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command_parser in _subcommand_parsers(parser):
+        _accept_global_flags(command_parser)
     return parser
+
+
+def _subcommand_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below ``parser`` (``project``, ``project init`` ...), depth first."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases map to the same parser
+                found += [child, *_subcommand_parsers(child)]
+    return found
+
+
+def _accept_global_flags(parser: argparse.ArgumentParser) -> None:
+    """Let ``--json`` and ``--data-dir`` also follow the subcommand (``assetgen intake p list.txt --json``).
+
+    Their default is SUPPRESS, so a subcommand that does not see them leaves the value given before it."""
+    if "--json" not in parser._option_string_actions:
+        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    if "--data-dir" not in parser._option_string_actions:
+        parser.add_argument(
+            "--data-dir", type=Path, default=argparse.SUPPRESS, help="data root holding projects/"
+        )
 
 
 def exit_code_for(error: AssetgenError) -> int:

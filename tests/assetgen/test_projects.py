@@ -28,3 +28,19 @@ def test_init_refuses_existing_and_hostile_ids(store: ProjectStore) -> None:
     with pytest.raises(InvalidInput):
         init_project(store, "../evil")
     assert store.list_projects() == ["mygame"]
+
+
+def test_the_most_recent_project_is_the_one_with_the_newest_work(store: ProjectStore) -> None:
+    import os
+
+    from assetgen.models import Job
+    from assetgen.projects import most_recent_project
+
+    assert most_recent_project(store) is None
+    init_project(store, "b_game")
+    init_project(store, "a_game")
+    assert most_recent_project(store) == "a_game", "no work anywhere: the first in sorted order"
+    for project_id, mtime_s in (("a_game", 1_000_000), ("b_game", 2_000_000)):
+        path = store.write(project_id, "jobs", Job(id="j1", project_id=project_id, type="export"))
+        os.utime(path, (mtime_s, mtime_s))
+    assert most_recent_project(store) == "b_game"

@@ -33,6 +33,16 @@ HOSTILE_IDS = [
     "a.json",
     "con:",
     "\n",
+    # Windows device names, any case: a folder so named cannot exist there
+    "con",
+    "CON",
+    "Nul",
+    "aux",
+    "prn",
+    "com1",
+    "COM9",
+    "lpt1",
+    "LpT9",
 ]
 
 
@@ -54,7 +64,19 @@ def test_hostile_ids_are_refused_everywhere(store: ProjectStore, bad: str) -> No
 
 
 def test_good_ids_and_ulids_are_accepted() -> None:
-    for good in ["demo", "specList_astroduck_demo", "A", "x" * 128, new_ulid()]:
+    for good in [
+        "console",
+        "com",
+        "com10",
+        "lpt",
+        "nul_item",
+        "auxiliary",
+        "demo",
+        "specList_astroduck_demo",
+        "A",
+        "x" * 128,
+        new_ulid(),
+    ]:
         assert validate_id(good) == good
     ulids = [new_ulid(now_ms=1000 + i) for i in range(5)]
     assert ulids == sorted(ulids) and all(len(u) == 26 for u in ulids)
@@ -185,3 +207,12 @@ def test_a_read_only_data_folder_is_a_clear_error(
     with pytest.raises(StorageError, match="Read-only file system"):
         demo_store.write("demo", "specs", spec)
     assert demo_store.record_path("demo", "specs", "potion_icon").read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", ["con.png", "NUL.json", "com1.tar.gz", "Lpt3.txt"])
+def test_file_names_that_are_windows_devices_are_refused(bad: str) -> None:
+    from assetgen.ids import validate_file_name
+
+    with pytest.raises(InvalidInput, match="device name on Windows"):
+        validate_file_name(bad)
+    assert validate_file_name("console.png") == "console.png"

@@ -100,6 +100,33 @@ def test_templating_substitutes_or_refuses(template: object, output: dict) -> No
         assert leftover in json.dumps(output) or leftover in json.dumps(template)
 
 
+# Placeholders with the values they must become; literal text never touches a placeholder's name.
+PLACEHOLDER_VALUES = {"$projectId": "p", "$jobId": "j", "$input.a": 1, "$output.a": None, "$output.b": None}
+LITERAL = st.text(alphabet=" -/:,", min_size=1, max_size=4)
+
+
+@FUZZ
+@given(
+    parts=st.lists(st.sampled_from(sorted(PLACEHOLDER_VALUES)) | LITERAL, min_size=1, max_size=6),
+    values=st.tuples(
+        st.integers() | st.booleans() | st.text(alphabet="xyz ", max_size=6), st.none() | st.integers()
+    ),
+)
+def test_templating_puts_the_values_where_the_placeholders_were(parts: list[str], values: tuple) -> None:
+    """An oracle built by hand: a lone placeholder keeps its value's type, others are spliced in as text."""
+    output = {"a": values[0], "b": values[1]}
+    known = {**PLACEHOLDER_VALUES, "$output.a": output["a"], "$output.b": output["b"]}
+    # two literals in a row are one literal; a placeholder followed by a placeholder stays two
+    template = "".join(parts)
+    if len(parts) == 1 and parts[0] in known:
+        expected: object = known[parts[0]]
+    else:
+        expected = "".join("" if known.get(p, p) is None else str(known.get(p, p)) for p in parts)
+    nested = {"k": [template, {"deep": template}], "n": 3}
+    result = substitute(nested, project_id="p", job_id="j", job_input={"a": 1}, job_output=output)
+    assert result == {"k": [expected, {"deep": expected}], "n": 3}
+
+
 @FUZZ
 @given(raw=st.binary(max_size=400))
 def test_arbitrary_bytes_never_crash_the_image_decoder(raw: bytes) -> None:

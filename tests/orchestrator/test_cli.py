@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,9 @@ def run_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         ["project"],
         ["project", "init"],
         ["comfy", "start", "--port", "notanumber"],
+        ["project", "init", "con"],
+        ["project", "init", "LPT1"],
+        ["project", "init", "Nul"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> None:
@@ -34,6 +38,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str]) -> No
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
     assert not (tmp_path / "evil").exists()
+    assert not any((tmp_path / "data").glob("projects/*")), "nothing may be created for refused input"
 
 
 def test_every_command_has_help(tmp_path: Path) -> None:
@@ -54,3 +59,31 @@ def test_project_init_list_show_json(tmp_path: Path) -> None:
     assert listed.returncode == 0 and '"g1"' in listed.stdout
     shown = run_cli("project", "show", "g1", data_dir=data)
     assert '"id": "g1"' in shown.stdout
+
+
+def test_global_flags_work_before_and_after_the_subcommand(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    wishlist = tmp_path / "list.txt"
+    wishlist.write_text("12 potion icons, 64x64, top-down\n")
+    made = subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", "project", "init", "g2", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    assert (data / "projects" / "g2" / "project.json").is_file()
+    before = run_cli("--json", "project", "list", data_dir=data)
+    after = subprocess.run(
+        [sys.executable, "-m", "orchestrator.cli", "project", "list", "--json", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout) == ["g2"]
+    intake = run_cli("intake", "g2", str(wishlist), "--json", data_dir=data)
+    assert intake.returncode == 0, intake.stderr
+    assert json.loads(intake.stdout)  # JSON, not the text form
+    plain = run_cli("project", "list", data_dir=data)
+    assert plain.stdout.strip() != before.stdout.strip(), "without --json the text form is printed"

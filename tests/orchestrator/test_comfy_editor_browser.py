@@ -1,10 +1,12 @@
-"""ComfyUI's own editor in Debian's Chromium: the UI templates load, equal their API twins, and run."""
+"""ComfyUI's own editor in Debian's Chromium: the UI templates load, equal their API twins, and run; the
+node pack's templates appear in the Templates dialog."""
 
 from __future__ import annotations
 
 import json
 import time
 import urllib.request
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,45 @@ def test_a_template_loads_and_queues_in_the_editor(comfy_env, artifacts_dir: Pat
         assert saved["images"] and saved["assetgen"][0]["specId"] == "potion_icon"
         page.wait_for_timeout(500)
         page.screenshot(path=str(artifacts_dir / "txt2img-after-run.png"))
+
+
+GEOMETRY = """() => {
+  const g = window.app.graph;
+  const nodes = g._nodes.map(n => ({ id: n.id, type: n.type, title: n.title, box: Array.from(n.getBounding()),
+                                     text: n.type === 'Note' ? n.widgets[0].value : null }));
+  const raw = g.links instanceof Map ? [...g.links.values()] : Object.values(g.links);
+  return { nodes, links: raw.filter(Boolean).map(l => [l.origin_id, l.target_id]) };
+}"""
+
+
+def test_the_templates_dialog_lists_the_pack_and_loads_one(comfy_env, artifacts_dir: Path) -> None:
+    """ComfyUI's Templates dialog shows example_workflows/; the loaded one has its Note and a clean layout."""
+    _, state = comfy_env
+    with urllib.request.urlopen(f"{state.url}/api/workflow_templates") as response:
+        listed = json.load(response)
+    assert sorted(listed["assetgen"]) == sorted(list_templates())
+    with comfy_page(state.url) as page:
+        page.evaluate(
+            "async () => await window.app.extensionManager.command.execute('Comfy.BrowseTemplates')"
+        )
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_text("assetgen", exact=True).click()
+        page.screenshot(path=str(artifacts_dir / "templates-dialog.png"))
+        dialog.get_by_text("txt2img", exact=True).first.click()
+        page.wait_for_function("() => window.app.graph._nodes.some((n) => n.type === 'Note')", timeout=30_000)
+        geometry = page.evaluate(GEOMETRY)
+        page.evaluate("() => window.app.canvas.ds.scale = 0.45")
+        page.evaluate("() => window.app.canvas.setDirty(true, true)")
+        page.screenshot(path=str(artifacts_dir / "template-loaded.png"))
+    titles = {n["title"] for n in geometry["nodes"]}
+    assert {"AssetGen Spec", "LoRA Policy", "Positive", "Save Variants", "About this template"} <= titles
+    (note,) = [n for n in geometry["nodes"] if n["type"] == "Note"]
+    assert note["text"].startswith("assetgen template: txt2img\n") and "spec_id" in note["text"]
+    # the editor's own boxes (title bar included): none overlaps another, every wire runs left to right
+    boxes = {n["id"]: n["box"] for n in geometry["nodes"]}
+    for a, b in combinations(geometry["nodes"], 2):
+        (ax, ay, aw, ah), (bx, by, bw, bh) = a["box"], b["box"]
+        assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay, (a["title"], b["title"])
+    assert geometry["links"]
+    for origin, target in geometry["links"]:
+        assert boxes[origin][0] + boxes[origin][2] < boxes[target][0], (origin, target)

@@ -111,6 +111,23 @@ def test_same_seed_gives_identical_pixels_and_other_seeds_differ(comfy_env) -> N
     assert images[0][0][..., :3].std() > 5, "the demo model's output is not flat"
 
 
+def test_a_lora_changes_the_pixels_of_the_same_seed(comfy_env) -> None:
+    """The same plan and seed with and without the spec's LoRAs: the LoRAs must show in the picture."""
+    settings, state = comfy_env
+    store = ProjectStore(settings.data_dir)
+    plan = plan_generation(store, "demo", "potion_icon", variants=1, overrides={"seed": 4242})
+    assert plan.loras, "the demo spec's policy applies LoRAs"
+    bare = plan.model_copy(update={"loras": []})
+    with_loras = run(with_client(state.url, lambda c: generate_variants(c, store, plan, job_id="lora_on")))
+    without = run(with_client(state.url, lambda c: generate_variants(c, store, bare, job_id="lora_off")))
+    assert with_loras["seeds"] == without["seeds"] == [4242]
+    on, off = (read_rgba(store.resolve(out["originalPaths"][0])) for out in (with_loras, without))
+    differing = np.abs(on.astype(int) - off.astype(int)).max(axis=2) > 8
+    assert differing.mean() > 0.05, f"only {differing.mean():.1%} of the pixels changed"
+    meta = read_variant_metadata(read_png_text(store.resolve(without["originalPaths"][0]).read_bytes()))
+    assert meta.loras == []
+
+
 def test_variants_beyond_the_batch_size_are_split_into_batches(comfy_env) -> None:
     settings, state = comfy_env
     store = ProjectStore(settings.data_dir)

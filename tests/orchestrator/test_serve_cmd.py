@@ -79,7 +79,7 @@ def test_serves_with_token_and_stops_on_sigterm(tmp_path: Path) -> None:
         assert refused.value.code == 401 and "error" in json.loads(refused.value.read())
         request = urllib.request.Request(url, headers={"Authorization": "Bearer tok-123"})
         with urllib.request.urlopen(request, timeout=10) as response:
-            assert json.loads(response.read()) == {"projects": ["demo"]}
+            assert json.loads(response.read()) == {"projects": ["demo"], "mostRecent": "demo"}
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=30)

@@ -38,6 +38,10 @@ class ProjectList(Contract):
     """``GET /api/projects``."""
 
     projects: list[str]
+    most_recent: str | None = Field(
+        default=None,
+        description="The project whose jobs, assets or specs changed last (what the gallery opens).",
+    )
 
 
 class CreateProjectRequest(Contract):

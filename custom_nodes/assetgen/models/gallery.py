@@ -50,6 +50,11 @@ class VariantEntry(Variant):
     asset_id: str
     version_id: str
     index: int = Field(ge=0, description="Position in the asset's flat variant list (newest version first).")
+    number: int = Field(
+        default=1,
+        ge=1,
+        description="1-based number in the order the asset's variants were made: what people say.",
+    )
     is_primary: bool = False
     is_eligible: bool = Field(
         default=False, description="Approved: eligible for background removal and packing."

@@ -85,13 +85,26 @@ def list_asset_summaries(store: ProjectStore, project_id: str) -> AssetList:
     return AssetList(project_id=project_id, assets=rows)
 
 
-def variant_entry(asset: Asset, version: AssetVersion, variant: Variant, index: int) -> VariantEntry:
-    """``variant`` with its place in the asset (version, index, primary, eligibility)."""
+def variant_numbers(asset: Asset) -> dict[str, int]:
+    """Variant id -> its number in the asset, 1 for the first ever made (oldest version first, then generation
+    order): stable as versions are added, short enough to say ("#3")."""
+    numbers: dict[str, int] = {}
+    for version in asset.versions:
+        for variant in version.variants:
+            numbers.setdefault(variant.id, len(numbers) + 1)
+    return numbers
+
+
+def variant_entry(
+    asset: Asset, version: AssetVersion, variant: Variant, index: int, *, number: int
+) -> VariantEntry:
+    """``variant`` with its place in the asset (version, index, number, primary, eligibility)."""
     return VariantEntry(
         **variant.model_dump(by_alias=False, exclude_unset=False),
         asset_id=asset.id,
         version_id=version.id,
         index=index,
+        number=number,
         is_primary=version.primary_variant_id == variant.id,
         is_eligible=variant.status == "selected",
     )
@@ -112,6 +125,7 @@ def variant_page(
         for index, (version, variant) in enumerate(iter_variants(asset))
         if status == "all" or variant.status == status
     ]
+    numbers = variant_numbers(asset)
     return VariantPage(
         asset_id=asset.id,
         offset=offset,
@@ -120,7 +134,10 @@ def variant_page(
         status=status,
         counts=status_counts(asset),
         primary_variant_id=primary_variant_id(asset),
-        variants=[variant_entry(asset, ver, var, i) for i, ver, var in matching[offset : offset + limit]],
+        variants=[
+            variant_entry(asset, ver, var, i, number=numbers[var.id])
+            for i, ver, var in matching[offset : offset + limit]
+        ],
     )
 
 
@@ -135,7 +152,9 @@ def review_result(asset: Asset, variant_id: str, *, change_id: str | None = None
     for index, (version, variant) in enumerate(iter_variants(asset)):
         if variant.id == variant_id:
             return ReviewResult(
-                variant=variant_entry(asset, version, variant, index),
+                variant=variant_entry(
+                    asset, version, variant, index, number=variant_numbers(asset)[variant.id]
+                ),
                 change_id=change_id if touched else None,
                 counts=status_counts(asset),
                 primary_variant_id=primary_variant_id(asset),

@@ -78,7 +78,9 @@ async function loadProjects() {
   state.projects = data.projects || [];
   const sel = $("project");
   sel.replaceChildren(...state.projects.map((p) => new Option(p, p)));
-  const wanted = readHash().p || localStorage.getItem("assetgen.project");
+  // the URL names a project; else the one worked on last (e.g. by `make demo`); else the last one opened here
+  const wanted = [readHash().p, data.mostRecent, localStorage.getItem("assetgen.project")]
+    .find((p) => state.projects.includes(p));
   const pick = state.projects.includes(wanted) ? wanted : state.projects[0];
   if (!pick) { $("asset-title").textContent = "No projects yet"; ready(); return; }
   sel.value = pick;

@@ -118,7 +118,7 @@ export class VirtualGrid {
     node.setAttribute("aria-selected", String(index === this.cursor));
     if (node.dataset.key === key) return;
     node.dataset.key = key;
-    const label = `Variant ${item.id}, ${STATUS_TEXT[item.status]}${item.isPrimary ? ", primary" : ""}`;
+    const label = `Variant #${item.number}, ${STATUS_TEXT[item.status]}${item.isPrimary ? ", primary" : ""}`;
     node.innerHTML = "";
     const thumb = document.createElement("button");
     thumb.className = "thumb checker";
@@ -144,7 +144,9 @@ export class VirtualGrid {
     badge.textContent = item.isPrimary ? "★ primary" : STATUS_TEXT[item.status];
     const caption = document.createElement("div");
     caption.className = "caption";
-    caption.textContent = `${item.id}${item.seed != null ? " · " + item.seed : ""}`;
+    // "#3 · seed 171925463": a name a person can say; the ULID stays in the tooltip and the inspector
+    caption.textContent = `#${item.number}${item.seed != null ? " · seed " + item.seed : ""}`;
+    caption.title = item.id;
     if (item.tags.length) {
       const tags = document.createElement("span");
       tags.className = "tagcount";

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+import jsonschema
 import pytest
 
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.export import EXPORTERS, get_exporter
 from assetgen.export.build import build_export, write_export
+from assetgen.settings import REPO_DIR
 from tests.sprite_factory import PROJECT, make_atlas
 
 
@@ -30,7 +32,9 @@ def test_every_profile_manifest_links_files_to_ids_with_sha256(store, profile) -
     assert assets["hero_walk"]["specId"] == "spec_hero_walk" and assets["hero_walk"]["variantIds"] == [
         f"v{i}" for i in range(6)
     ]
-    assert json.dumps(manifest) == json.dumps(json.loads(files["manifest.json"]))
+    # the file on disk obeys the schema we ship, so a consumer can validate a bundle without assetgen
+    schema = json.loads((REPO_DIR / "schemas" / "manifest.schema.json").read_text())
+    jsonschema.validate(manifest, schema)
 
 
 def test_custom_bundle_is_png_json_and_manifest(store) -> None:

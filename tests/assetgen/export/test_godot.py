@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from assetgen.export.build import build_export
 from assetgen.image_files import decode_rgba
-from tests.sprite_factory import PROJECT, make_atlas
+from tests.sprite_factory import PROJECT, make_atlas, place, source_frames
 
 SECTION = re.compile(r"^\[(\w+)((?:\s+\w+=(?:\"[^\"]*\"|\S+))*)\]$", re.M)
 ATTR = re.compile(r"(\w+)=(\"[^\"]*\"|\S+)")
@@ -69,3 +71,32 @@ def test_sprite_frames_resource_follows_godot4_rules(store) -> None:
         assert (rw, rh) == (trim.w_px, trim.h_px)
         assert margin == (trim.x_px, trim.y_px, trim.source_w_px - trim.w_px, trim.source_h_px - trim.h_px)
     assert '"duration": 1.0' in resource
+
+
+def test_every_atlas_texture_shows_its_source_frame_pixel_for_pixel(store) -> None:
+    """region + margin, read from the .tres, rebuild each animation frame exactly from chars.png."""
+    build = make_atlas(store, allow_rotation=True, extrude_px=1)
+    sources = source_frames(store, build)
+    bundle = build_export(store, PROJECT, "chars", profile="godot")
+    page = decode_rgba(bundle.files["chars.png"])
+    sections = read_tres(bundle.files["chars.tres"].decode())
+    shown: dict[str, np.ndarray] = {}
+    for kind, attrs, body in sections:
+        if kind == "sub_resource":
+            rx, ry, rw, rh = map(int, re.search(r"region = Rect2\(([^)]*)\)", body).group(1).split(","))
+            mx, my, mw, mh = map(int, re.search(r"margin = Rect2\(([^)]*)\)", body).group(1).split(","))
+            region = page[ry : ry + rh, rx : rx + rw]
+            shown[attrs["id"]] = place(region, left=mx, top=my, width=rw + mw, height=rh + mh)
+    resource = sections[-1][2]
+    names_by_animation = {a.name: a.frames for a in build.atlas.animations}
+    checked = 0
+    for frames, name in re.findall(r'"frames": \[(.*?)\],\n"loop": \w+,\n"name": &"(\w+)"', resource, re.S):
+        refs = re.findall(r'SubResource\("([^"]+)"\)', frames)
+        expected = names_by_animation.get(name) or [
+            f.name for f in build.sheet.frames if f.name.startswith("gem")
+        ]
+        assert len(refs) == len(expected), name
+        for ref, frame_name in zip(refs, expected, strict=True):
+            assert np.array_equal(shown[ref], sources[frame_name]), f"{name}: {frame_name} shows other pixels"
+            checked += 1
+    assert checked == len(sources) == 9

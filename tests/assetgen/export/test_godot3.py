@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assetgen.export.build import build_export, write_bundle_to
 from assetgen.image_files import decode_rgba
-from tests.sprite_factory import PROJECT, make_atlas
+from tests.sprite_factory import PROJECT, make_atlas, source_frames
+
+pytestmark = pytest.mark.runtime  # Debian's godot3-server, installed by `make system-deps`
 
 GODOT3 = "godot3-server"
 CHECK_SCRIPT = """extends SceneTree
@@ -21,6 +25,10 @@ func _init():
     if res == null:
         print("LOADFAIL")
     else:
+        # The server build's dummy renderer keeps no texture data: the engine reads the PNG as an Image.
+        var page = Image.new()
+        page.load(ProjectSettings.globalize_path(res.get_frame(res.get_animation_names()[0], 0).atlas.resource_path))
+        page.convert(Image.FORMAT_RGBA8)
         for anim in res.get_animation_names():
             print("ANIM|", anim, "|", res.get_frame_count(anim), "|", res.get_animation_speed(anim), "|", res.get_animation_loop(anim))
             for i in range(res.get_frame_count(anim)):
@@ -28,6 +36,11 @@ func _init():
                 var r = t.region
                 var m = t.margin
                 print("FRAME|", anim, "|", i, "|", r.position.x, ",", r.position.y, ",", r.size.x, ",", r.size.y, "|", m.position.x, ",", m.position.y, ",", m.size.x, ",", m.size.y, "|", t.get_width(), ",", t.get_height(), "|", t.atlas.get_width(), ",", t.atlas.get_height())
+                # the frame as the AtlasTexture defines it: its region of the page, placed at its margin
+                var full = Image.new()
+                full.create(t.get_width(), t.get_height(), false, Image.FORMAT_RGBA8)
+                full.blit_rect(page.get_rect(r), Rect2(Vector2.ZERO, r.size), m.position)
+                print("PIXELS|", anim, "|", i, "|", Marshalls.raw_to_base64(full.get_data()))
     quit()
 """
 
@@ -88,3 +101,12 @@ def test_godot3_loads_every_animation_and_frame_region(store, tmp_path: Path) ->
         )
         assert tuple(map(int, size.split(","))) == (source.source_w_px, source.source_h_px)
         assert 0 <= rx and rx + rw <= page_w and 0 <= ry and ry + rh <= page_h
+    # what the engine cut out and placed is the source frame, pixel for pixel
+    sources = source_frames(store, build)
+    pixels = re.findall(r"^PIXELS\|(\w+)\|(\d+)\|(\S*)$", out, re.M)
+    assert len(pixels) == 9, out + result.stderr
+    for anim, index, encoded in pixels:
+        name = expected_order[anim][int(index)]
+        source = sources[name]
+        shown = np.frombuffer(base64.b64decode(encoded), np.uint8).reshape(source.shape)
+        assert np.array_equal(shown, source), f"Godot 3 shows other pixels for {anim}[{index}] ({name})"

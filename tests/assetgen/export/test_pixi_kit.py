@@ -23,7 +23,9 @@ window.PIXI = PIXI;
 window.ready = true;
 </script></body></html>"""
 
-LOAD_SHEET = """async ([jsonUrl, animName, fps]) => {
+# 13 ms ticks at 8 fps: no tick lands on a frame boundary in the first 124, so rounding cannot matter.
+STEP_MS, STEPS = 13, 100
+LOAD_SHEET = """async ([jsonUrl, animName, fps, STEPS, STEP_MS]) => {
   const PIXI = window.PIXI;
   const app = new PIXI.Application();
   await app.init({ width: 320, height: 240, background: '#203040', preference: 'webgl', antialias: false });
@@ -43,19 +45,26 @@ LOAD_SHEET = """async ([jsonUrl, animName, fps]) => {
   }
   const animations = {};
   for (const [name, list] of Object.entries(sheet.animations)) animations[name] = list.map(t => t.label);
-  const anim = new PIXI.AnimatedSprite(sheet.animations[animName]);
+  // The animation runs on a ticker we drive by hand (no wall clock): STEPS ticks of STEP_MS each.
+  const anim = new PIXI.AnimatedSprite(sheet.animations[animName], false);
   anim.animationSpeed = fps / 60;
   anim.anchor.set(0.5, 1);
   anim.position.set(160, 200);
   anim.scale.set(3);
   app.stage.addChild(anim);
   anim.play();
-  const seen = new Set();
-  await new Promise(resolve => {
-    const start = performance.now();
-    app.ticker.add(() => { seen.add(anim.currentFrame); if (performance.now() - start > 900) resolve(); });
-  });
-  return { frames, pixels, animations, playing: anim.playing, framesSeen: seen.size, totalFrames: anim.totalFrames };
+  const ticker = new PIXI.Ticker();
+  ticker.autoStart = false;
+  ticker.stop();
+  ticker.add(() => anim.update(ticker));
+  ticker.lastTime = 0;
+  const sequence = [];
+  for (let i = 1; i <= STEPS; i++) {
+    ticker.update(i * STEP_MS);
+    sequence.push(anim.currentFrame);
+  }
+  app.renderer.render(app.stage);
+  return { frames, pixels, animations, playing: anim.playing, sequence, totalFrames: anim.totalFrames };
 }"""
 
 
@@ -87,7 +96,7 @@ def test_pixi_loads_the_atlas_frames_pixels_and_animations(tmp_path: Path, artif
     with serve(site) as base, browser_page(base) as page:
         page.goto(f"{base}/index.html")
         page.wait_for_function("window.ready === true")
-        result = page.evaluate(LOAD_SHEET, [f"{base}/sheet.json", "run", 8])
+        result = page.evaluate(LOAD_SHEET, [f"{base}/sheet.json", "run", 8, STEPS, STEP_MS])
         page.screenshot(path=str(artifacts_dir / "pixi-animated-sprite.png"))
         assert not page.errors, page.errors
     assert set(result["frames"]) == set(names)
@@ -100,7 +109,10 @@ def test_pixi_loads_the_atlas_frames_pixels_and_animations(tmp_path: Path, artif
         rendered = np.array(result["pixels"][frame.name], np.uint8).reshape(image.shape)
         assert np.array_equal(rendered, image), f"PixiJS draws {frame.name} differently from the input frame"
     assert result["animations"] == {"run": [f"run_{i}" for i in range(6)], "coin": ["coin_1", "coin_2"]}
-    assert result["playing"] and result["framesSeen"] >= 3 and result["totalFrames"] == 6
+    # frame = elapsed seconds x fps, looping over the 6 frames: the ticker advances it exactly so
+    expected = [(i * STEP_MS * 8 // 1000) % 6 for i in range(1, STEPS + 1)]
+    assert result["playing"] and result["totalFrames"] == 6
+    assert result["sequence"] == expected and set(expected) == set(range(6))
 
 
 KIT_CHECK = """async ([base]) => {

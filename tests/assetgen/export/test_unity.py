@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import yaml
 
 from assetgen.export import get_exporter
 from assetgen.export.build import export_request
 from assetgen.image_files import decode_rgba
-from tests.sprite_factory import PROJECT, make_atlas
+from tests.sprite_factory import PROJECT, make_atlas, place, source_frames
 
 
 class UnityLoader(yaml.SafeLoader):
@@ -98,3 +99,26 @@ def test_guids_and_ids_are_stable_across_exports(store) -> None:
     second = get_exporter("unity")(request)
     for name in ("chars.png.meta", "walk.anim", "walk.anim.meta"):
         assert first.files[name] == second.files[name]
+
+
+def test_every_sprite_rect_and_pivot_rebuild_its_source_frame(store) -> None:
+    """Each rect (bottom-left origin) cut from chars.png, placed by its pivot (the frame's bottom centre),
+    is the source frame pixel for pixel."""
+    build, bundle = unity_bundle(store)
+    sources = source_frames(store, build)
+    page = decode_rgba(bundle.files["chars.png"])
+    height = page.shape[0]
+    sprites = yaml.safe_load(bundle.files["chars.png.meta"])["TextureImporter"]["spriteSheet"]["sprites"]
+    assert sorted(s["name"] for s in sprites) == sorted(sources)
+    for s in sprites:
+        rect, pivot = s["rect"], s["pivot"]
+        x, y, w, h = (int(rect[k]) for k in ("x", "y", "width", "height"))
+        region = page[height - y - h : height - y, x : x + w]
+        source = sources[s["name"]]
+        source_h, source_w = source.shape[:2]
+        # the pivot sits at the source frame's bottom centre: that fixes where the rect lies in the frame
+        left = 0.5 * source_w - pivot["x"] * w
+        top = source_h - h + pivot["y"] * h
+        assert abs(left - round(left)) < 1e-3 and abs(top - round(top)) < 1e-3, s["name"]
+        rebuilt = place(region, left=round(left), top=round(top), width=source_w, height=source_h)
+        assert np.array_equal(rebuilt, source), f"{s['name']} shows other pixels"

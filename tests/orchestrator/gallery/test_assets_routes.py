@@ -164,9 +164,16 @@ async def test_regenerate_queues_a_generate_job_with_a_new_seed(client, review_s
     (job,) = (await resp.json())["jobs"]
     assert job["type"] == "generate" and job["status"] == "queued"
     assert job["input"]["specId"] == "potion_icon" and job["input"]["variants"] == 4
-    assert isinstance(job["input"]["overrides"]["seed"], int)
+    seed = job["input"]["overrides"]["seed"]
+    assert isinstance(seed, int) and 0 <= seed < 2**32
     assert job["input"]["reviewFeedback"][0]["variantId"] == "v00004"
     assert review_store.exists("review_demo", "jobs", job["id"])
+    # new means new: not a seed the asset already has, and not the same twice
+    asset = review_store.read("review_demo", "assets", "potion_icon")
+    used = {v.seed for version in asset.versions for v in version.variants}
+    again = await client.post(BASE + "/assets/potion_icon/regenerate", json={})
+    second = (await again.json())["jobs"][0]["input"]["overrides"]["seed"]
+    assert seed not in used and second not in used and second != seed
 
 
 async def test_background_removal_and_packing_take_approved_variants_only(client) -> None:

@@ -43,7 +43,9 @@ def server(review_store: ProjectStore) -> Iterator[str]:
 
 
 @contextmanager
-def gallery(chromium, url: str, viewport: dict, *, reviewer: str = "ana") -> Iterator[object]:
+def gallery(
+    chromium, url: str, viewport: dict, *, reviewer: str = "ana", hash_: str = ""
+) -> Iterator[object]:
     """A fresh context (own localStorage) on the gallery; page errors fail the test."""
     context = chromium.new_context(viewport=viewport, has_touch=viewport is PHONE)
     context.route(
@@ -53,7 +55,7 @@ def gallery(chromium, url: str, viewport: dict, *, reviewer: str = "ana") -> Ite
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url + "/gallery/")
+    page.goto(url + "/gallery/" + hash_)
     page.wait_for_function("window.__galleryReady === true", timeout=15000)
     page.wait_for_function("[...document.querySelectorAll('.card img')].every((img) => img.complete)")
     try:
@@ -249,6 +251,110 @@ def test_the_autopilot_button_queues_jobs(chromium, server: str, review_store: P
     with gallery(chromium, server, DESKTOP) as page:
         page.on("dialog", lambda dialog: dialog.accept())
         answer = post(page, "autopilot", lambda: page.click("#autopilot-btn"))
-        assert {j["type"] for j in answer["jobs"]} <= {"autopilot"}
-        assert len(list_jobs(review_store, "review_demo")) == len(answer["jobs"])
+        # the project has one autopilot-ready spec: exactly one autopilot job for it, stored as queued
+        assert [(j["type"], j["input"]["specId"]) for j in answer["jobs"]] == [("autopilot", "potion_icon")]
+        stored = list_jobs(review_store, "review_demo")
+        assert [(j.id, j.type) for j in stored] == [(answer["jobs"][0]["id"], "autopilot")]
         page.wait_for_function("document.querySelector('#jobs-toggle').hidden === false")
+
+
+def test_a_fresh_browser_opens_the_most_recently_active_project(
+    chromium, server: str, review_store: ProjectStore
+) -> None:
+    """Like after `make demo`: an idle project sorting first (the template's `demo`) is not what opens."""
+    from assetgen.projects import init_project
+
+    init_project(review_store, "aaa_idle")
+    with gallery(chromium, server, DESKTOP) as page:
+        assert page.locator("#project").input_value() == "review_demo"
+        assert page.locator(".card").count() > 0
+    with gallery(chromium, server, DESKTOP, hash_="#/p/aaa_idle") as page:
+        assert page.locator("#project").input_value() == "aaa_idle", "a project in the URL wins"
+
+
+def test_cards_show_a_number_and_seed_a_person_can_say(chromium, server: str) -> None:
+    with gallery(chromium, server, DESKTOP) as page:
+        # newest version first: card 0 is v00006, the 7th variant made, seed 1006
+        caption = card(page, 0).locator(".caption")
+        assert caption.inner_text() == "#7 · seed 1006"
+        assert caption.get_attribute("title") == "v00006", "the full id stays one hover away"
+        assert card(page, 6).locator(".caption").inner_text() == "#1 · seed 1000"
+
+
+def test_regenerate_remove_bg_and_pack_buttons_queue_their_jobs(
+    chromium, server: str, review_store: ProjectStore
+) -> None:
+    from assetgen.jobs import list_jobs
+
+    with gallery(chromium, server, DESKTOP) as page:
+        page.on("dialog", lambda dialog: dialog.accept("3"))  # "How many variants?"
+        post(page, "decision", lambda: page.keyboard.press("a"))  # approve card 0 (v00006)
+        page.keyboard.press("ArrowRight")
+        post(page, "decision", lambda: page.keyboard.press("a"))  # approve card 1 (v00007)
+        regen = post(page, "regenerate", lambda: page.click("#regen-btn"))
+        every = post(page, "bg-remove", lambda: page.click("#bg-all-btn"))
+        packed = post(page, "pack", lambda: page.click("#pack-btn"))
+        one = post(page, "bg-remove", lambda: page.click("#bg-one-btn"))  # the selected variant, card 1
+        page.wait_for_function("document.querySelector('#jobs-toggle').hidden === false")
+    (generate,) = regen["jobs"]
+    assert generate["type"] == "generate" and generate["input"]["variants"] == 3
+    assert generate["input"]["specId"] == "potion_icon" and isinstance(
+        generate["input"]["overrides"]["seed"], int
+    )
+    assert sorted(j["input"]["variantId"] for j in every["jobs"]) == ["v00006", "v00007"]
+    assert [f["variantId"] for f in packed["jobs"][0]["input"]["frames"]] == ["v00006", "v00007"]
+    assert [j["input"]["variantId"] for j in one["jobs"]] == ["v00007"]
+    stored = {j.id: j.type for j in list_jobs(review_store, "review_demo")}
+    answered = [j for answer in (regen, every, packed, one) for j in answer["jobs"]]
+    assert stored == {j["id"]: j["type"] for j in answered}
+
+
+def test_the_status_filter_shows_only_that_status(chromium, server: str) -> None:
+    with gallery(chromium, server, DESKTOP) as page:
+        post(page, "decision", lambda: page.keyboard.press("a"))  # approve card 0
+        page.keyboard.press("ArrowRight")
+        post(page, "decision", lambda: page.keyboard.press("r"))  # reject card 1
+        with page.expect_response(lambda r: "status=selected" in r.url):
+            page.click('.filters [data-filter="selected"]')
+        page.wait_for_function("document.querySelectorAll('.card:not(.loading)').length === 1")
+        assert "st-selected" in card(page, 0).get_attribute("class")
+        assert page.locator('[data-filter="selected"] [data-count]').inner_text() == "1"
+        with page.expect_response(lambda r: "status=rejected" in r.url):
+            page.click('.filters [data-filter="rejected"]')
+        page.wait_for_function("document.querySelectorAll('.card:not(.loading)').length === 1")
+        assert "st-rejected" in card(page, 0).get_attribute("class")
+        with page.expect_response(lambda r: "status=all" in r.url):
+            page.click('.filters [data-filter="all"]')
+        page.wait_for_function("document.querySelectorAll('.card.st-candidate').length >= 10")
+
+
+def test_the_project_picker_switches_projects(chromium, server: str, review_store: ProjectStore) -> None:
+    from tests.review_factory import build_review_project
+
+    build_review_project(review_store, project_id="other_game", asset_id="gem_icon", variants=3)
+    with gallery(chromium, server, DESKTOP, hash_="#/p/review_demo") as page:
+        page.select_option("#project", "other_game")
+        page.wait_for_function("location.hash.startsWith('#/p/other_game/a/gem_icon')")
+        page.wait_for_function("document.querySelectorAll('.card:not(.loading)').length === 3")
+        assert card(page, 0).locator(".caption").inner_text().startswith("#1 ")
+
+
+def test_paging_past_200_variants_reaches_the_last_one(chromium, store: ProjectStore) -> None:
+    """Pages of 200 are fetched as the grid needs them: the 450th variant (of 3 versions) is reachable."""
+    from tests.review_factory import build_review_project
+
+    build_review_project(
+        store, project_id="big", variants=450, versions=3, distinct_images=6, image_size_px=32
+    )
+    with serve_app(store.root) as url, gallery(chromium, url, DESKTOP, hash_="#/p/big") as page:
+        assert page.locator('[data-filter="all"] [data-count]').inner_text() == "450"
+        with page.expect_response(lambda r: "offset=400" in r.url):
+            page.keyboard.press("End")
+        last = card(page, 449)
+        last.locator(".caption").wait_for()
+        page.wait_for_function("document.querySelector('.card[data-index=\"449\"]:not(.loading)') !== null")
+        # newest version first: the last card is the last variant of the oldest version, #150
+        assert last.locator(".caption").inner_text() == "#150 · seed 1149"
+        assert "is-cursor" in last.get_attribute("class") and last.locator(".caption").get_attribute(
+            "title"
+        ) == ("v00149")

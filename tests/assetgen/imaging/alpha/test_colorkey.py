@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +43,6 @@ def _ring(size: int = 128, *, bg=(255, 255, 255)) -> np.ndarray:
 def test_synthetic_testset_meets_the_contract(artifacts_dir: Path) -> None:
     cases = make_testset(kinds=CLEAN_KINDS, per_kind=4, size=256, seed=0)
     ious, errors, rows = [], [], []
-    started = time.perf_counter()
     for case in cases:
         out = remove_background_colorkey(case.rgba)
         ious.append(iou(case.alpha, out.alpha))
@@ -52,13 +50,12 @@ def test_synthetic_testset_meets_the_contract(artifacts_dir: Path) -> None:
         a = out.rgba[:, :, 3:4].astype(np.float32) / 255
         over_dark = (out.rgba[:, :, :3] * a + np.array([40, 40, 40]) * (1 - a)).astype(np.uint8)
         rows.append(np.hstack([case.rgba[:, :, :3], over_dark]))
-    elapsed = time.perf_counter() - started
     Image.fromarray(np.vstack(rows[::4])).save(artifacts_dir / "colorkey_testset.png")
     per_kind = {kind: float(np.mean(ious[i * 4 : i * 4 + 4])) for i, kind in enumerate(CLEAN_KINDS)}
     assert np.mean(ious) >= 0.97, per_kind
     assert np.mean(errors) <= 0.03, errors
     assert min(per_kind.values()) >= 0.95, per_kind
-    assert elapsed < 10, elapsed
+    # speed is measured by tools/bench_alpha.py (colorkey against a naive corner key), never here
 
 
 def test_highlight_close_to_the_background_is_kept() -> None:

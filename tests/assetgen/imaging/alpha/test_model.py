@@ -77,6 +77,7 @@ def _dark_square(size: int = 64) -> np.ndarray:
     return rgba
 
 
+@pytest.mark.runtime
 def test_u2netp_from_setup_cuts_out_a_sprite(u2netp: ModelSession, rembg_home: Path) -> None:
     assert "u2netp" in installed_models(rembg_home)
     case = make_case("white", 1, size=192)
@@ -85,6 +86,7 @@ def test_u2netp_from_setup_cuts_out_a_sprite(u2netp: ModelSession, rembg_home: P
     assert iou(case.alpha, out.alpha) > 0.85
 
 
+@pytest.mark.runtime
 def test_u2netp_handles_clutter_that_colorkey_cannot(u2netp: ModelSession) -> None:
     case = make_case("textured", 1, size=192)
     model = remove_background(case.rgba, method="auto", session=u2netp)
@@ -93,6 +95,7 @@ def test_u2netp_handles_clutter_that_colorkey_cannot(u2netp: ModelSession) -> No
     assert iou(case.alpha, model.alpha) > 0.8 > iou(case.alpha, keyed.alpha)
 
 
+@pytest.mark.runtime
 def test_a_tiny_onnx_model_built_here_runs_through_rembg(tmp_path: Path, rembg_home: Path) -> None:
     path = build_darkness_model(tmp_path / "darkness.onnx")  # outside any rembg home
     before = {k: os.environ.get(k) for k in ("REMBG_HOME", "U2NET_HOME")}
