@@ -30,7 +30,7 @@ from assetgen.models.base import mark_from_file, parse_model
 
 M = TypeVar("M", bound=BaseModel)
 
-IMAGE_KINDS = ("original", "preview", "alpha")
+IMAGE_KINDS = ("original", "preview", "alpha", "pixel")
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -35,6 +35,12 @@ class Checkpoint(Record):
     max_side_px: int = Field(
         default=2048, ge=16, le=8192, description="assetgen: largest generation width or height."
     )
+    native_pixel_px: int | None = Field(
+        default=None,
+        ge=1,
+        le=512,
+        description="assetgen: a pixel-art model draws one logical pixel this wide.",
+    )
 
 
 class LoraRelease(Contract):
