@@ -1,0 +1,35 @@
+"""The pixel-art contract in autopilot's review: each cut-out pixelated as the pipeline will, then measured.
+
+Only specs with a ``pixelArt`` block are checked. The palette is decided once for the round (the
+catalog palette, or ``anchor``: the named anchor variant's colours, else the first variant's), exactly
+as the ``pixelate`` step decides it, so the checks measure what will be delivered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from assetgen.imaging.pixel_art import palette_from_anchor, pixelate
+from assetgen.models import AssetSpec
+from assetgen.review.quality import CheckResult, check_one_palette, check_pixel_art
+from assetgen.specs.pixel_art import ANCHOR, catalog_palette, pixel_art_options, spec_pixel_art
+from assetgen.store import ProjectStore
+
+
+def pixel_art_checks(
+    store: ProjectStore, project_id: str, spec: AssetSpec, cutouts: Sequence[np.ndarray]
+) -> list[list[CheckResult]]:
+    """Per cut-out, the pixel-art checks (empty lists when the spec is not pixel art)."""
+    if spec.pixel_art is None or not cutouts:
+        return [[] for _ in cutouts]
+    settings = spec_pixel_art(store, project_id, spec)
+    options = pixel_art_options(settings)
+    if settings.palette and settings.palette != ANCHOR:
+        palette = catalog_palette(store, project_id, settings.palette)
+    else:
+        palette = palette_from_anchor(cutouts[0], options, max_colors=settings.max_colors or 16)
+    results = [pixelate(cutout, palette, options) for cutout in cutouts]
+    shared = check_one_palette([r.rgba for r in results], palette)
+    return [[*check_pixel_art(r.rgba, palette, cell_px=max(1, round(r.scale_x))), shared] for r in results]
