@@ -12,7 +12,7 @@ import numpy as np
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.imaging.palette import parse_hex_colors
 from assetgen.imaging.pixel_art import PixelArtOptions
-from assetgen.models import AssetSpec
+from assetgen.models import AssetSpec, Size
 from assetgen.models.pixel_art import PixelArtSettings
 from assetgen.store import ProjectStore
 
@@ -96,3 +96,22 @@ def catalog_palette(store: ProjectStore, project_id: str, palette_id: str) -> np
     raise InvalidInput(
         f"project {project_id!r} has no palette {palette_id!r} (known: {known}; or use 'anchor')"
     )
+
+
+def pixel_art_from_wish(
+    *, is_pixel_art: bool, max_colors: int | None, sizes: list[tuple[int, int]], palette_ids: list[str]
+) -> PixelArtSettings | None:
+    """The ``pixelArt`` block refinement writes for a wish that asks for pixel art (else None).
+
+    The first size of the wish is the logical size ("32x32 sprite"); a palette the wish names is used
+    as it is, otherwise ``anchor`` (one palette from the first frame); "16-colour" sets the colour count.
+    Unset fields are left to the project defaults and the checkpoint's pixel scale.
+    """
+    if not is_pixel_art:
+        return None
+    block = PixelArtSettings(palette=palette_ids[0] if palette_ids else ANCHOR)
+    if max_colors is not None:
+        block.max_colors = max_colors
+    if sizes:
+        block.size = Size(w=sizes[0][0], h=sizes[0][1])
+    return block
