@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assetgen.imaging.pixel_art import palette_from_anchor, pixelate
+from assetgen.imaging.pixel_art import palette_from_anchor, pixelate, upscale_nearest
 from assetgen.models import AssetSpec
 from assetgen.review.quality import CheckResult, check_one_palette, check_pixel_art
 from assetgen.specs.pixel_art import ANCHOR, catalog_palette, pixel_art_options, spec_pixel_art
@@ -32,4 +32,9 @@ def pixel_art_checks(
         palette = palette_from_anchor(cutouts[0], options, max_colors=settings.max_colors or 16)
     results = [pixelate(cutout, palette, options) for cutout in cutouts]
     shared = check_one_palette([r.rgba for r in results], palette)
-    return [[*check_pixel_art(r.rgba, palette, cell_px=max(1, round(r.scale_x))), shared] for r in results]
+    checks = []
+    for result in results:
+        # Measured as an engine shows it at the generation's scale: upscaled by whole cells (nearest).
+        cell = max(1, round(result.scale_x))
+        checks.append([*check_pixel_art(upscale_nearest(result.rgba, cell), palette, cell_px=cell), shared])
+    return checks

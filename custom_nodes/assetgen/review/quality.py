@@ -23,13 +23,7 @@ from pydantic import Field
 from scipy import ndimage
 
 from assetgen.imaging.alpha.oklab import srgb_to_oklab, srgb_to_oklab_planes
-from assetgen.imaging.pixel_art import (
-    colors_used,
-    grid_mismatch_px,
-    non_binary_alpha_px,
-    palette_conformity,
-    upscale_nearest,
-)
+from assetgen.imaging.pixel_art import colors_used, grid_mismatch_px, non_binary_alpha_px, palette_conformity
 from assetgen.models.base import Contract
 from assetgen.models.spec import QualityLimits
 
@@ -178,14 +172,12 @@ def check_palette(
     )
 
 
-def check_pixel_art(pixel_rgba: np.ndarray, palette: np.ndarray, *, cell_px: int) -> list[CheckResult]:
-    """The pixel-art contract on one pixelated image (logical size): palette, alpha and grid exactness.
-
-    ``gridExact`` measures the image as an engine shows it, upscaled by ``cell_px`` (nearest).
-    """
-    conformity = palette_conformity(pixel_rgba, palette)
-    stray_alpha = non_binary_alpha_px(pixel_rgba)
-    mismatch = grid_mismatch_px(upscale_nearest(pixel_rgba, max(1, cell_px)), max(1, cell_px))
+def check_pixel_art(image: np.ndarray, palette: np.ndarray, *, cell_px: int) -> list[CheckResult]:
+    """The pixel-art contract on one image whose pixel grid is ``cell_px`` (1 for a logical-size image):
+    palette conformity, binary alpha, and the grid round trip (one sample per cell, upscaled back)."""
+    conformity = palette_conformity(image, palette)
+    stray_alpha = non_binary_alpha_px(image)
+    mismatch = grid_mismatch_px(image, max(1, cell_px))
     return [
         _result(
             "paletteConformity",
