@@ -78,3 +78,13 @@ class PixelateInput(Contract):
     variant_ids: list[str] | None = None
     settings: PixelArtSettings | None = Field(default=None, description="Overrides of the spec's pixelArt.")
     next_jobs: list[NextJob] = Field(default_factory=list)
+
+
+class PixelateBody(Contract):
+    """``POST /api/projects/{projectId}/assets/{assetId}/pixelate``: queue one pixelate job for the asset."""
+
+    version_id: str | None = Field(default=None, max_length=128)
+    variant_ids: list[str] | None = Field(
+        default=None, max_length=1024, description="Default: the asset's approved variants."
+    )
+    settings: PixelArtSettings | None = Field(default=None, description="Overrides of the spec's pixelArt.")

@@ -20,6 +20,7 @@ import numpy as np
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.ids import validate_id
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.palette import palette_to_hex
 from assetgen.imaging.pixel_art import (
@@ -30,10 +31,11 @@ from assetgen.imaging.pixel_art import (
     palette_from_anchor,
     pixelate,
 )
+from assetgen.jobs import create_job
 from assetgen.models import Asset, AssetVersion, Job, Size, Variant
 from assetgen.models.asset import VariantProcessing
 from assetgen.models.base import parse_model
-from assetgen.models.pixel_art import PixelArtSettings, PixelateInput, PixelateRecord
+from assetgen.models.pixel_art import PixelArtSettings, PixelateBody, PixelateInput, PixelateRecord
 from assetgen.post.bg_remove import is_approved
 from assetgen.specs.pixel_art import (
     ANCHOR,
@@ -199,6 +201,20 @@ def run_pixelate(
             {"variantId": v, "pixelPath": paths[v], **r.model_dump(mode="json")} for v, r in records.items()
         ],
     }
+
+
+def queue_pixelate(store: ProjectStore, project_id: str, asset_id: str, body: PixelateBody) -> Job:
+    """Queue ONE pixelate job for the asset's chosen variants (one job, so one palette for all of them).
+
+    Ids and the selection are checked now, so a bad request is refused before a job exists."""
+    validate_id(asset_id, what="asset id")
+    for variant_id in body.variant_ids or []:
+        validate_id(variant_id, what="variant id")
+    request = PixelateInput(
+        asset_id=asset_id, version_id=body.version_id, variant_ids=body.variant_ids, settings=body.settings
+    )
+    _select(store.read(project_id, "assets", asset_id), request)
+    return create_job(store, project_id, JOB_TYPE, request.model_dump(mode="json", exclude_none=True))
 
 
 def handle_pixelate_job(store: ProjectStore, job: Job) -> dict[str, Any]:
