@@ -154,6 +154,7 @@ async def test_rest_pixelate_queues_one_job(aiohttp_client, demo_store: ProjectS
         ({"variantIds": ["nope"]}, 404),
         ({"variantIds": ["../x"]}, 400),
         ({"settings": {"gridPx": 0}}, 400),
+        ({"settings": {"size": {"w": 0, "h": 8}}}, 400),
     ):
         bad = await client.post(url, json=body)
         assert bad.status == status, await bad.text()

@@ -213,6 +213,7 @@ def queue_pixelate(store: ProjectStore, project_id: str, asset_id: str, body: Pi
     request = PixelateInput(
         asset_id=asset_id, version_id=body.version_id, variant_ids=body.variant_ids, settings=body.settings
     )
+    pixel_art_options(resolve_pixel_art(body.settings))  # settings out of range -> InvalidInput now
     _select(store.read(project_id, "assets", asset_id), request)
     return create_job(store, project_id, JOB_TYPE, request.model_dump(mode="json", exclude_none=True))
 
