@@ -136,7 +136,9 @@ def _options(args: argparse.Namespace) -> PixelArtOptions:
 def _palette(args: argparse.Namespace, ctx: CliContext, first: np.ndarray, options: PixelArtOptions) -> tuple:
     value: str = args.palette
     path = Path(value)
-    if path.suffix.lower() in PALETTE_FILE_SUFFIXES and path.is_file():
+    if path.suffix.lower() in PALETTE_FILE_SUFFIXES:
+        if not path.is_file():
+            raise NotFound(f"--palette {value!r}: no such palette file")
         return parse_palette_file(path.name, path.read_bytes()), f"file:{path.name}"
     if value == ANCHOR:
         return palette_from_anchor(first, options, max_colors=args.max_colors or 16), "anchor:" + str(

@@ -85,6 +85,7 @@ def test_cli_anchor_palette_is_shared_by_all_inputs(tmp_path: Path, images: list
         (["--palette", "forest"], "add --project"),
         (["--palette", "anchor", "--grid", "0"], "grid must be"),
         (["--palette", "#12"], "not #RRGGBB"),
+        (["--palette", "missing.gpl"], "no such palette file"),
         (["--palette", "anchor", "--size", "9x"], "WxH"),
         (["--palette", "anchor", "--size", "999x999"], "larger than"),
     ],

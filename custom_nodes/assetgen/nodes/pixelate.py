@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 from comfy_api.latest import io
 
-from assetgen.errors import AssetgenError
+from assetgen.errors import AssetgenError, NotFound
 from assetgen.imaging.palette import (
     PALETTE_FILE_SUFFIXES,
     palette_to_hex,
@@ -127,6 +127,8 @@ class AssetGenPixelate(io.ComfyNode):
         if text == "anchor":
             colors = palette_from_anchor(images[0], options, max_colors=max_colors)
         elif Path(text).suffix.lower() in PALETTE_FILE_SUFFIXES:
+            if not Path(text).is_file():
+                raise NotFound(f"palette file {text!r} not found")
             colors = parse_palette_file(Path(text).name, Path(text).read_bytes())
         else:
             colors = parse_hex_colors([c for c in text.split(",") if c.strip()], name="palette")
