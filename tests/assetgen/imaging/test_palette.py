@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assetgen.errors import InvalidInput
 from assetgen.image_files import encode_png
@@ -89,3 +91,21 @@ def test_extract_palette_finds_the_clusters_of_a_noisy_image() -> None:
     assert len(palette) == 4
     assert np.abs(palette[:, None, :] - inks[None]).max(-1).min(0).max() <= 8
     assert tuple(darkest_color(palette.astype(np.uint8))) == tuple(palette[0])
+
+
+@settings(max_examples=40, deadline=None)
+@given(colors=st.lists(st.tuples(*[st.integers(0, 255)] * 3), min_size=1, max_size=40, unique=True))
+def test_every_format_round_trips_any_palette(colors: list[tuple[int, int, int]]) -> None:
+    expected = [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in colors]
+    rows = "\n".join(f"{r} {g} {b}" for r, g, b in colors)
+    swatches = np.zeros((2, 2 * len(colors), 4), np.uint8)
+    for i, rgb in enumerate(colors):
+        swatches[:, 2 * i : 2 * i + 2] = (*rgb, 255)
+    files = {
+        "p.hex": "\n".join(h[1:] for h in expected),
+        "p.gpl": f"GIMP Palette\nName: x\nColumns: 8\n#\n{rows}\n",
+        "p.pal": f"JASC-PAL\n0100\n{len(colors)}\n{rows}\n",
+    }
+    for name, text in files.items():
+        assert palette_to_hex(parse_palette_file(name, text.encode())) == expected, name
+    assert palette_to_hex(parse_palette_file("p.png", encode_png(swatches))) == expected

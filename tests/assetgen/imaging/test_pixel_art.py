@@ -206,3 +206,20 @@ def test_bad_options_are_clear_errors() -> None:
         pixelate(np.zeros((8, 8, 4), np.uint8), FOREST, PixelArtOptions(width=16, height=16))
     with pytest.raises(InvalidInput, match="no colours"):
         pixelate(np.zeros((8, 8, 4), np.uint8), np.zeros((0, 3), np.uint8))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    small=arrays(np.uint8, (5, 6, 3), elements=st.integers(0, 255)),
+    cell=st.integers(2, 12),
+    crop=st.tuples(st.integers(0, 11), st.integers(0, 11)),
+)
+def test_detected_grid_always_round_trips_upscaled_art(small: np.ndarray, cell: int, crop: tuple) -> None:
+    """Whatever the content and offset, the detected cell reproduces an upscaled image exactly."""
+    art = np.dstack([small, np.full(small.shape[:2], 255, np.uint8)])
+    big = upscale_nearest(art, cell)[crop[0] % cell :, crop[1] % cell :]
+    grid = detect_grid(big)
+    shifted = big[grid.offset_y :, grid.offset_x :]
+    assert grid_mismatch_px(shifted, grid.cell_px) == 0
+    if len(np.unique(small.reshape(-1, 3), axis=0)) == 30:  # every logical pixel distinct: the true cell
+        assert grid.cell_px == cell
