@@ -155,12 +155,19 @@ def _atlas_links(store: ProjectStore, project_id: str, atlas: Atlas) -> dict[str
 
 
 def pixel_art_export(
-    store: ProjectStore, project_id: str, links: Mapping[str, FrameLink]
+    store: ProjectStore,
+    project_id: str,
+    links: Mapping[str, FrameLink],
+    *,
+    packed_paths: Mapping[str, str | None] | None = None,
 ) -> PixelArtExport | None:
-    """Pixel-art export settings when every linked frame is a pixelated variant, else None."""
+    """Pixel-art export settings when every linked frame is a pixelated variant, else None.
+
+    ``packed_paths`` (frame name -> the image an atlas packed) must then name each variant's pixel
+    image: an atlas packed before its variants were pixelated is not exported as pixel art."""
     records = []
     assets: dict[str, Asset] = {}
-    for link in links.values():
+    for name, link in links.items():
         if not link.asset_id or not link.variant_id or not store.exists(project_id, "assets", link.asset_id):
             return None
         if link.asset_id not in assets:
@@ -176,6 +183,8 @@ def pixel_art_export(
         )
         record = variant.processing.pixelate if variant and variant.processing else None
         if record is None or not variant or not variant.pixel_path:
+            return None
+        if packed_paths is not None and packed_paths.get(name) != variant.pixel_path:
             return None
         records.append(record)
     if not records:
@@ -230,6 +239,7 @@ def export_request(
         sheet = load_sheet(store, atlas)
         animations = list(atlas.animations)
         links = _atlas_links(store, project_id, atlas)
+        packed_paths: dict[str, str | None] | None = {f.name or f.id: f.source_path for f in atlas.frames}
         atlas_job_id = atlas.job_id
         for asset_id in atlas.asset_ids:
             if store.exists(project_id, "assets", asset_id):
@@ -239,6 +249,7 @@ def export_request(
     elif store.exists(project_id, "assets", target_id):
         asset = store.read(project_id, "assets", target_id)
         sheet, animations, links, ui = _asset_sheet(store, project_id, asset, export_profile)
+        packed_paths = None  # packed just now, from each variant's pixel image when it has one
         atlas_job_id = None
     else:
         raise NotFound(
@@ -257,7 +268,7 @@ def export_request(
         atlas_job_id=atlas_job_id,
         ui=tuple(ui),
         created_at=created_at or now_iso(),
-        pixel_art=pixel_art_export(store, project_id, links),
+        pixel_art=pixel_art_export(store, project_id, links, packed_paths=packed_paths),
     )
     return _with_names(request, export_profile.options.name_prefix, export_profile.options.name_suffix)
 

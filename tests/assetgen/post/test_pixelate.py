@@ -136,6 +136,18 @@ def test_exports_keep_pixels_sharp(store: ProjectStore) -> None:
     )
 
 
+def test_an_atlas_packed_before_pixelation_is_not_exported_as_pixel_art(store: ProjectStore) -> None:
+    sources = _pixel_project(store, grid_px=4, palette="gb")
+    walk = [s for s in sources if s.asset_id == "hero_walk"]
+    build_atlas(store, PROJECT, "walk", walk, settings=PackSettings())
+    run_pixelate(store, PROJECT, PixelateInput(asset_id="hero_walk", variant_ids=FRAMES))
+    stale = yaml.safe_load(build_export(store, PROJECT, "walk", profile="unity").files["walk.png.meta"])
+    assert stale["TextureImporter"]["textureSettings"]["filterMode"] == 1
+    build_atlas(store, PROJECT, "walk", walk, settings=PackSettings())  # packed again: the pixel images
+    fresh = yaml.safe_load(build_export(store, PROJECT, "walk", profile="unity").files["walk.png.meta"])
+    assert fresh["TextureImporter"]["textureSettings"]["filterMode"] == 0
+
+
 GODOT_CHECK = """extends SceneTree
 func _init():
     var t = load("res://walk.png")
