@@ -27,6 +27,7 @@ checks on every variant.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -380,3 +381,16 @@ def palette_from_anchor(rgba: np.ndarray, options: PixelArtOptions, *, max_color
         coverage=options.coverage,
     )
     return extract_palette(small, max_colors=max_colors)
+
+
+def palette_from_first_anchor(
+    images: Sequence[np.ndarray], options: PixelArtOptions, *, max_colors: int = 16
+) -> tuple[int, np.ndarray]:
+    """(index, palette) of the first image that has opaque cells to take a palette from (a blank
+    frame is skipped, not an error); InvalidInput when none has."""
+    for index, rgba in enumerate(images):
+        try:
+            return index, palette_from_anchor(rgba, options, max_colors=max_colors)
+        except InvalidInput:
+            continue
+    raise InvalidInput("no image has opaque pixels to take an anchor palette from")

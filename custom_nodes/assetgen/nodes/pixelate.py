@@ -18,7 +18,7 @@ from assetgen.imaging.pixel_art import (
     CELL_COLOR_MODES,
     DITHER_MODES,
     PixelArtOptions,
-    palette_from_anchor,
+    palette_from_first_anchor,
     pixelate,
     upscale_nearest,
 )
@@ -55,7 +55,7 @@ class AssetGenPixelate(io.ComfyNode):
                 io.String.Input(
                     "palette",
                     default="anchor",
-                    tooltip="'anchor' (max_colors colours of the first image), '#rrggbb,#rrggbb,...', or the path "
+                    tooltip="'anchor' (max_colors colours of the first image that is not blank), '#rrggbb,#rrggbb,...', or the path "
                     "of a .hex/.gpl/.pal/.png palette file.",
                 ),
                 io.Int.Input(
@@ -125,7 +125,7 @@ class AssetGenPixelate(io.ComfyNode):
         images = image_to_rgba_arrays(image)
         text = palette.strip()
         if text == "anchor":
-            colors = palette_from_anchor(images[0], options, max_colors=max_colors)
+            colors = palette_from_first_anchor(images, options, max_colors=max_colors)[1]
         elif Path(text).suffix.lower() in PALETTE_FILE_SUFFIXES:
             if not Path(text).is_file():
                 raise NotFound(f"palette file {text!r} not found")

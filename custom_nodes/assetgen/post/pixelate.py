@@ -29,6 +29,7 @@ from assetgen.imaging.pixel_art import (
     non_binary_alpha_px,
     palette_conformity,
     palette_from_anchor,
+    palette_from_first_anchor,
     pixelate,
 )
 from assetgen.jobs import create_job
@@ -97,11 +98,17 @@ def choose_palette(
     sources: dict[str, np.ndarray],
 ) -> Palette:
     """A catalog palette, or (``anchor``) the colours of the anchor variant: ``settings.anchor`` as
-    ``variantId`` of this asset or ``assetId/variantId``, by default the first selected variant."""
+    ``variantId`` of this asset or ``assetId/variantId``, by default the first selected variant that is
+    not blank."""
     name = settings.palette or ANCHOR
     if name != ANCHOR:
         return Palette(catalog_palette(store, project_id, name), f"catalog:{name}")
-    anchor = settings.anchor or next(iter(sources))
+    max_colors = settings.max_colors or 16
+    if settings.anchor is None:
+        names = list(sources)
+        index, colors = palette_from_first_anchor(list(sources.values()), options, max_colors=max_colors)
+        return Palette(colors, f"anchor:{names[index]}")
+    anchor = settings.anchor
     if anchor in sources:
         image = sources[anchor]
     else:
@@ -113,8 +120,7 @@ def choose_palette(
         if variant is None:
             raise NotFound(f"anchor variant {anchor!r} not found (give variantId or assetId/variantId)")
         image = _source(store, variant, owner.id)[0]
-    colors = palette_from_anchor(image, options, max_colors=settings.max_colors or 16)
-    return Palette(colors, f"anchor:{anchor}")
+    return Palette(palette_from_anchor(image, options, max_colors=max_colors), f"anchor:{anchor}")
 
 
 def run_pixelate(

@@ -2,7 +2,8 @@
 
 Only specs with a ``pixelArt`` block are checked. The palette is decided once for the round (the
 catalog palette, or ``anchor``: the named anchor variant's colours, else the first variant's), exactly
-as the ``pixelate`` step decides it, so the checks measure what will be delivered.
+as the ``pixelate`` step decides it (the first variant that is not blank), so the checks measure what
+will be delivered.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assetgen.imaging.pixel_art import palette_from_anchor, pixelate, upscale_nearest
+from assetgen.errors import InvalidInput
+from assetgen.imaging.pixel_art import palette_from_first_anchor, pixelate, upscale_nearest
 from assetgen.models import AssetSpec
 from assetgen.review.quality import CheckResult, check_one_palette, check_pixel_art
 from assetgen.specs.pixel_art import ANCHOR, catalog_palette, pixel_art_options, spec_pixel_art
@@ -29,7 +31,14 @@ def pixel_art_checks(
     if settings.palette and settings.palette != ANCHOR:
         palette = catalog_palette(store, project_id, settings.palette)
     else:
-        palette = palette_from_anchor(cutouts[0], options, max_colors=settings.max_colors or 16)
+        try:
+            palette = palette_from_first_anchor(cutouts, options, max_colors=settings.max_colors or 16)[1]
+        except InvalidInput:
+            # Every cut-out is blank: nothing to measure; the other checks already fail these variants.
+            failed = CheckResult(
+                name="paletteConformity", passed=False, score=0.0, reason="no subject to take a palette from"
+            )
+            return [[failed] for _ in cutouts]
     results = [pixelate(cutout, palette, options) for cutout in cutouts]
     shared = check_one_palette([r.rgba for r in results], palette)
     checks = []

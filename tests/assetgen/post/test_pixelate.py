@@ -9,12 +9,13 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.export.build import build_export, write_bundle_to
-from assetgen.image_files import decode_rgba, read_rgba
+from assetgen.image_files import decode_rgba, encode_png, read_rgba
 from assetgen.imaging.palette import parse_hex_colors
 from assetgen.imaging.pixel_art import colors_used, non_binary_alpha_px, palette_conformity
 from assetgen.models import Asset, PackSettings, PaletteCatalog
@@ -83,6 +84,16 @@ def test_catalog_palette_overrides_and_anchor_from_another_frame(store: ProjectS
         ),
     )
     assert anchored["paletteSource"] == "anchor:coin/v1"
+
+
+def test_a_blank_first_frame_is_skipped_for_the_anchor(store: ProjectStore) -> None:
+    _pixel_project(store, grid_px=4, palette="anchor")
+    asset = store.read(PROJECT, "assets", "hero_walk")
+    blank = asset.versions[0].variants[0]
+    store.write_file(store.resolve(blank.alpha_path), encode_png(np.zeros((56, 40, 4), np.uint8)))
+    output = run_pixelate(store, PROJECT, PixelateInput(asset_id="hero_walk", variant_ids=["v0", "v1"]))
+    assert output["paletteSource"] == "anchor:v1"
+    assert output["results"][0]["colorsUsed"] == 0
 
 
 def test_bad_requests_are_clear_errors(store: ProjectStore) -> None:

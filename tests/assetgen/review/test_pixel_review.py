@@ -69,3 +69,18 @@ def test_autopilot_reviews_a_pixel_art_spec_with_the_pixel_checks(demo_store: Pr
     spec.pixel_art = None
     plain = review_version(demo_store, "demo", spec, version_id)
     assert "paletteConformity" not in _by_name(plain[0].checks)
+
+
+def test_a_blank_first_variant_neither_crashes_the_review_nor_sets_the_palette(
+    demo_store: ProjectStore,
+) -> None:
+    spec = demo_store.read("demo", "specs", "potion_icon")
+    spec.pixel_art = PixelArtSettings(grid_px=4, palette="anchor")
+    blank = np.full((64, 64, 4), (240, 240, 236, 255), np.uint8)
+    version_id = add_version(demo_store, [blank, on_background(disc(radius=16))])
+    blank_quality, good_quality = review_version(demo_store, "demo", spec, version_id)
+    assert not blank_quality.passed
+    assert all(c.passed for c in good_quality.checks if c.name in ("paletteConformity", "onePalette"))
+    only_blank = add_version(demo_store, [blank])
+    (quality,) = review_version(demo_store, "demo", spec, only_blank)
+    assert not _by_name(quality.checks)["paletteConformity"].passed
