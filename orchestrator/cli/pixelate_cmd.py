@@ -133,7 +133,10 @@ def _options(args: argparse.Namespace) -> PixelArtOptions:
     )
 
 
-def _palette(args: argparse.Namespace, ctx: CliContext, first: np.ndarray, options: PixelArtOptions) -> tuple:
+def _palette(
+    args: argparse.Namespace, ctx: CliContext, first: np.ndarray, options: PixelArtOptions
+) -> tuple[np.ndarray, str]:
+    """The one palette of the call and where it came from (file, anchor, colours or catalog)."""
     value: str = args.palette
     path = Path(value)
     if path.suffix.lower() in PALETTE_FILE_SUFFIXES:

@@ -7,17 +7,23 @@ import pytest
 from assetgen.errors import InvalidInput
 from assetgen.models import AssetSpec, Checkpoint, Size
 from assetgen.models.pixel_art import PixelArtSettings
+from assetgen.settings import REPO_DIR
 from assetgen.specs.pixel_art import (
     catalog_palette,
     pixel_art_options,
     resolve_pixel_art,
     spec_pixel_art,
 )
-from assetgen.specs.project_context import ProjectContext
+from assetgen.specs.project_context import ProjectContext, load_project_context
 from assetgen.store import ProjectStore
 from tests.assetgen.specs.test_refine import plan_line
 
-pytest_plugins = ["tests.assetgen.specs.refine_fixtures"]
+
+@pytest.fixture(scope="module")
+def context() -> ProjectContext:
+    """The demo project's refinement context (as in test_refine)."""
+    return load_project_context(ProjectStore(REPO_DIR / "data"), "demo")
+
 
 CASES = [
     ("pixel art sword icon", {"palette": "anchor"}),
