@@ -4,8 +4,8 @@ The pipeline (``pixelate``) on an RGBA image made at a higher resolution:
 
 1. **Grid.** A given target size, a given cell size (source px per logical pixel), or ``detect_grid``:
    colour changes between neighbouring columns/rows, minus the noise floor (their median), are summed
-   per boundary position; the largest cell size whose boundaries (at the best offset) carry at least
-   ``min_confidence`` of that edge energy on both axes is the grid.
+   per boundary position; the largest cell size whose boundaries (at the best offset) carry the edge
+   energy on both axes is the grid (sharp edges first, then edges blurred over 3 px).
 2. **Downscale per cell by a robust colour.** Each logical pixel is the block of source pixels it
    covers. It is opaque when at least ``coverage`` (default half) of them have alpha >= the alpha
    threshold; its colour is taken from those opaque pixels only (so the colour of removed background
@@ -97,47 +97,78 @@ class PixelArtResult:
     palette: np.ndarray
 
 
-def _edge_profile(rgba: np.ndarray, axis: int) -> np.ndarray:
-    """Edge energy at each boundary between neighbouring columns (axis 1) or rows (axis 0), noise removed."""
+BLURRED_EDGE_STEP = 48
+
+
+def _edge_profile(rgba: np.ndarray, axis: int, *, min_step: int | None = None) -> np.ndarray:
+    """Per boundary between neighbouring columns (axis 1) or rows (axis 0), the edge energy (sum of the
+    channel steps), or with ``min_step`` the number of rows/columns whose step exceeds it (robust to
+    stray specks, which add a few counts everywhere rather than energy); the median (noise) is removed."""
     # One channel at a time keeps the int16 temporaries at a quarter of the image's size.
-    diff = sum(
-        np.abs(np.diff(rgba[..., channel].astype(np.int16), axis=axis)).sum(axis=1 - axis, dtype=np.float64)
-        for channel in range(rgba.shape[2])
+    steps = sum(
+        np.abs(np.diff(rgba[..., channel].astype(np.int16), axis=axis)) for channel in range(rgba.shape[2])
     )
-    diff = np.asarray(diff, dtype=np.float64)
-    if diff.size == 0:
-        return diff
-    return np.maximum(diff - float(np.median(diff)), 0.0)
+    steps = np.asarray(steps)
+    if min_step is None:
+        profile = steps.sum(axis=1 - axis, dtype=np.float64)
+    else:
+        profile = (steps > min_step).sum(axis=1 - axis).astype(np.float64)
+    if profile.size == 0:
+        return profile
+    return np.maximum(profile - float(np.median(profile)), 0.0)
 
 
-def _best_share(profile: np.ndarray, cell_px: int) -> tuple[float, int]:
-    """(share of the energy on the best-offset boundaries of ``cell_px``, that offset)."""
+def _grid_fit(profile: np.ndarray, cell_px: int, *, is_blurred: bool) -> tuple[float, int]:
+    """(how well the edge energy sits on a ``cell_px`` grid, 0..1; the grid's offset).
+
+    The profile is folded modulo the cell size. ``is_blurred`` (cells of 6 px and more): a boundary may
+    be smeared over its two neighbours, so the energy is summed over a 3-px window. The fit is the share
+    in the best window above what a flat (gridless) profile would put there:
+    (share - window/cell) / (1 - window/cell).
+    """
     total = float(profile.sum())
     if total <= 0:
         return 1.0, 0
     positions = np.arange(1, len(profile) + 1)  # boundary i lies before source column/row i
     sums = np.bincount(positions % cell_px, weights=profile, minlength=cell_px)
-    offset = int(np.argmax(sums))
-    return float(sums[offset] / total), offset
+    window = 3 if is_blurred and cell_px >= 6 else 1
+    windowed = sums + np.roll(sums, 1) + np.roll(sums, -1) if window == 3 else sums
+    centre = int(np.argmax(windowed))
+    # The offset is the strongest boundary inside the best window (its centre for a blurred edge).
+    near = [(centre + d) % cell_px for d in ((0, -1, 1) if window == 3 else (0,))]
+    offset = max(near, key=lambda p: (sums[p], p == centre))
+    share = float(windowed[centre] / total)
+    expected = window / cell_px
+    return max(0.0, (share - expected) / (1.0 - expected)), int(offset)
 
 
-def detect_grid(rgba: np.ndarray, *, max_cell_px: int = 64, min_confidence: float = 0.9) -> Grid:
+def detect_grid(
+    rgba: np.ndarray, *, max_cell_px: int = 64, exact_confidence: float = 0.9, blurred_confidence: float = 0.6
+) -> Grid:
     """The logical pixel grid of an image drawn at a higher resolution (cell 1 when none is found).
 
-    A flat image (no edges) gives cell 1 with confidence 1: any grid reproduces it.
+    First sharp edges (edge energy): the largest cell size whose fit (``_grid_fit``) is at least
+    ``exact_confidence`` on both axes. When none fits, edges blurred over 3 px, counted where a step
+    exceeds ``BLURRED_EDGE_STEP``: the largest with ``blurred_confidence`` (multiples of the true cell fit
+    about half as well). A flat image gives cell 1: any grid reproduces it.
     """
     h, w = rgba.shape[:2]
     profiles = (_edge_profile(rgba, 1), _edge_profile(rgba, 0))
     if all(float(p.sum()) <= 0 for p in profiles):
         return Grid(1)
-    best = Grid(1, 0, 0, 0.0)
-    for cell in range(2, max(2, min(max_cell_px, w, h)) + 1):
-        share_x, offset_x = _best_share(profiles[0], cell)
-        share_y, offset_y = _best_share(profiles[1], cell)
-        confidence = min(share_x, share_y)
-        if confidence >= min_confidence:
-            best = Grid(cell, offset_x, offset_y, round(confidence, 4))
-    return best
+    for is_blurred, threshold in ((False, exact_confidence), (True, blurred_confidence)):
+        if is_blurred:
+            profiles = tuple(_edge_profile(rgba, axis, min_step=BLURRED_EDGE_STEP) for axis in (1, 0))
+        best = None
+        for cell in range(2, max(2, min(max_cell_px, w, h)) + 1):
+            share_x, offset_x = _grid_fit(profiles[0], cell, is_blurred=is_blurred)
+            share_y, offset_y = _grid_fit(profiles[1], cell, is_blurred=is_blurred)
+            confidence = min(share_x, share_y)
+            if confidence >= threshold:
+                best = Grid(cell, offset_x, offset_y, round(confidence, 4))
+        if best is not None:
+            return best
+    return Grid(1, 0, 0, 0.0)
 
 
 def _sample_axis(source_px: int, target_px: int, per_cell: int, offset_px: int) -> np.ndarray:
