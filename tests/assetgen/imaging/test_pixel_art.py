@@ -134,7 +134,8 @@ def test_detect_grid_finds_the_cell_size_and_offset_through_noise() -> None:
 
 
 def test_detect_grid_sees_through_a_blurred_noisy_drawing() -> None:
-    """What a pixel-art model draws: the art 8x, edges blurred over ~3 px, noise; smooth images have no grid."""
+    """What a pixel-art model draws: the art 8x, edges blurred over ~3 px, noise, specks; smooth images have
+    no grid."""
     from scipy import ndimage
 
     rng = np.random.default_rng(11)
@@ -142,6 +143,8 @@ def test_detect_grid_sees_through_a_blurred_noisy_drawing() -> None:
     big = upscale_nearest(small, 8)
     soft = np.stack([ndimage.gaussian_filter(big[..., c], 1.2) for c in range(4)], axis=2)
     soft[..., :3] += rng.normal(0, 3, soft[..., :3].shape)
+    specks = rng.random(soft.shape[:2]) < 0.04  # stray pixels of random colour
+    soft[specks, :3] = rng.integers(0, 256, (int(specks.sum()), 3))
     drawn = np.clip(np.round(soft), 0, 255).astype(np.uint8)[3:, 5:]
     grid = detect_grid(drawn)
     assert (grid.cell_px, grid.offset_x, grid.offset_y) == (8, 3, 5)
