@@ -191,6 +191,8 @@ def cmd_pixelate(args: argparse.Namespace, ctx: CliContext) -> int:
             "paletteConformity": palette_conformity(result.rgba, palette),
             "nonBinaryAlphaPx": non_binary_alpha_px(result.rgba),
         }
+        if result.grid is not None and result.grid.cell_px == 1:
+            entry["warning"] = "no pixel grid found: quantized at full size; give --grid or --size"
         if args.preview_scale:
             preview = upscale_nearest(result.rgba, args.preview_scale)
             preview_path = args.out / f"{src.stem}.preview.png"
@@ -205,6 +207,7 @@ def cmd_pixelate(args: argparse.Namespace, ctx: CliContext) -> int:
         lines = [
             f"{e['input']} -> {e['output']} ({e['size']['w']}x{e['size']['h']}, "
             f"conformity {e['paletteConformity']:.3f})"
+            + (f" warning: {e['warning']}" if "warning" in e else "")
             for e in results
             if "error" not in e
         ]

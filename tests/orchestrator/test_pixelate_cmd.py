@@ -68,6 +68,20 @@ def test_cli_pixelates_files_with_one_palette(tmp_path: Path, images: list[Path]
         assert grid_mismatch_px(read_rgba(Path(entry["preview"])), 4) == 0
 
 
+def test_cli_detects_the_grid_or_warns_that_there_is_none(tmp_path: Path, images: list[Path]) -> None:
+    rng = np.random.default_rng(5)
+    art = np.dstack([rng.integers(0, 4, (12, 10, 3)) * 80, np.full((12, 10), 255)]).astype(np.uint8)
+    upscaled = tmp_path / "art.png"
+    upscaled.write_bytes(encode_png(np.repeat(np.repeat(art, 6, axis=0), 6, axis=1)))
+    result = cli("--json", "pixelate", str(upscaled), str(images[1]), "--out", str(tmp_path / "o"),
+                 "--palette", "anchor", "--max-colors", "64")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    detected, smooth = json.loads(result.stdout)["files"]
+    assert detected["detectedGrid"] == 6 and detected["size"] == {"w": 10, "h": 12}
+    assert "warning" not in detected and "no pixel grid" in smooth["warning"]
+    assert np.array_equal(read_rgba(Path(detected["output"])), art)
+
+
 def test_cli_anchor_palette_is_shared_by_all_inputs(tmp_path: Path, images: list[Path]) -> None:
     result = cli("--json", "pixelate", *map(str, images), "--out", str(tmp_path / "o"), "--grid", "4",
                  "--palette", "anchor", "--max-colors", "6")  # fmt: skip
