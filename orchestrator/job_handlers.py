@@ -26,6 +26,7 @@ from assetgen.models.base import Contract, parse_model
 from assetgen.models.generation import GenerationPlan
 from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
+from assetgen.post.pixelate import handle_pixelate_job
 from assetgen.review.autopilot import decide, is_multi_frame, review_version
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
@@ -96,6 +97,11 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
             client, ctx.store, plan, job_id=ctx.job.id, progress=on_progress, on_batch_done=on_batch
         )
     )
+
+
+async def run_pixelate(ctx: JobContext) -> dict[str, Any]:
+    """Make the variants exact pixel art with one palette (``assetgen.post.pixelate``)."""
+    return await asyncio.to_thread(handle_pixelate_job, ctx.store, ctx.job)
 
 
 async def run_bg_remove(ctx: JobContext) -> dict[str, Any]:
@@ -290,6 +296,18 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
             ]
         else:
             follow = [{"type": "export", "input": {"profileId": p, "assetIds": [spec.id]}} for p in profiles]
+        if spec.pixel_art is not None:
+            # Pixel-art specs: after background removal, before packing and export.
+            follow = [
+                {
+                    "type": "pixelate",
+                    "input": {
+                        "assetId": spec.id,
+                        "variantIds": list(decision.frame_variant_ids),
+                        "nextJobs": follow,
+                    },
+                }
+            ]
         bg = {
             "assetId": spec.id,
             "variantIds": list(decision.frame_variant_ids),
@@ -304,6 +322,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
     {
         "generate": run_generate,
         "bg_remove": run_bg_remove,
+        "pixelate": run_pixelate,
         "atlas_pack": run_atlas_pack,
         "export": run_export,
         "autopilot": run_autopilot,

@@ -31,7 +31,7 @@ from assetgen.models.base import mark_from_file, parse_model
 
 M = TypeVar("M", bound=BaseModel)
 
-IMAGE_KINDS = ("original", "preview", "alpha")
+IMAGE_KINDS = ("original", "preview", "alpha", "pixel")
 # AssetGenerator's legacy single baseline profile at the project root; resolved like baseline-profiles/<id>.json.
 LEGACY_BASELINE_FILE = "baseline-profile.json"
 

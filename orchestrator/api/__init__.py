@@ -31,6 +31,7 @@ ROUTE_MODULES = (
     "orchestrator.api.autopilot_routes",
     "orchestrator.api.exceptions_routes",
     "orchestrator.api.assets_routes",
+    "orchestrator.api.pixelate_routes",
     "orchestrator.api.files_routes",
     "orchestrator.api.gallery_routes",
     "orchestrator.api.openapi_routes",

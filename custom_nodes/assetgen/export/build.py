@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.export import EXPORTERS, get_exporter
-from assetgen.export.bundle import Bundle, ExportRequest, FrameLink
+from assetgen.export.bundle import Bundle, ExportRequest, FrameLink, PixelArtExport
 from assetgen.image_files import read_rgba
 from assetgen.imaging.spritesheet import SpriteFrame, Spritesheet, build_spritesheet
 from assetgen.models.asset import Asset, Variant
@@ -101,7 +102,7 @@ def _asset_sheet(
     prefix = anim.name if anim and anim.name else asset.id
     names = numbered_frame_names(prefix, len(variants)) if len(variants) > 1 else [prefix]
     frames = [
-        SpriteFrame(name, read_rgba(store.resolve(v.alpha_path or v.original_path)))
+        SpriteFrame(name, read_rgba(store.resolve(v.pixel_path or v.alpha_path or v.original_path)))
         for name, v in zip(names, variants, strict=True)
     ]
     settings = PackSettings(padding_px=profile.options.padding, trim=profile.options.trim)
@@ -153,6 +154,44 @@ def _atlas_links(store: ProjectStore, project_id: str, atlas: Atlas) -> dict[str
     return links
 
 
+def pixel_art_export(
+    store: ProjectStore,
+    project_id: str,
+    links: Mapping[str, FrameLink],
+    *,
+    packed_paths: Mapping[str, str | None] | None = None,
+) -> PixelArtExport | None:
+    """Pixel-art export settings when every linked frame is a pixelated variant, else None.
+
+    ``packed_paths`` (frame name -> the image an atlas packed) must then name each variant's pixel
+    image: an atlas packed before its variants were pixelated is not exported as pixel art."""
+    records = []
+    assets: dict[str, Asset] = {}
+    for name, link in links.items():
+        if not link.asset_id or not link.variant_id or not store.exists(project_id, "assets", link.asset_id):
+            return None
+        if link.asset_id not in assets:
+            assets[link.asset_id] = store.read(project_id, "assets", link.asset_id)
+        variant = next(
+            (
+                v
+                for version in assets[link.asset_id].versions
+                for v in version.variants
+                if v.id == link.variant_id
+            ),
+            None,
+        )
+        record = variant.processing.pixelate if variant and variant.processing else None
+        if record is None or not variant or not variant.pixel_path:
+            return None
+        if packed_paths is not None and packed_paths.get(name) != variant.pixel_path:
+            return None
+        records.append(record)
+    if not records:
+        return None
+    return PixelArtExport(pixels_per_unit=max(max(r.size.w, r.size.h) for r in records))
+
+
 def _with_names(request: ExportRequest, prefix: str, suffix: str) -> ExportRequest:
     """The request with every frame name wrapped in the profile's name prefix and suffix."""
     if not prefix and not suffix:
@@ -200,6 +239,7 @@ def export_request(
         sheet = load_sheet(store, atlas)
         animations = list(atlas.animations)
         links = _atlas_links(store, project_id, atlas)
+        packed_paths: dict[str, str | None] | None = {f.name or f.id: f.source_path for f in atlas.frames}
         atlas_job_id = atlas.job_id
         for asset_id in atlas.asset_ids:
             if store.exists(project_id, "assets", asset_id):
@@ -209,6 +249,7 @@ def export_request(
     elif store.exists(project_id, "assets", target_id):
         asset = store.read(project_id, "assets", target_id)
         sheet, animations, links, ui = _asset_sheet(store, project_id, asset, export_profile)
+        packed_paths = None  # packed just now, from each variant's pixel image when it has one
         atlas_job_id = None
     else:
         raise NotFound(
@@ -227,6 +268,7 @@ def export_request(
         atlas_job_id=atlas_job_id,
         ui=tuple(ui),
         created_at=created_at or now_iso(),
+        pixel_art=pixel_art_export(store, project_id, links, packed_paths=packed_paths),
     )
     return _with_names(request, export_profile.options.name_prefix, export_profile.options.name_suffix)
 

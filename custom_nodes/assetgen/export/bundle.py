@@ -31,6 +31,15 @@ class FrameLink:
 
 
 @dataclass(frozen=True)
+class PixelArtExport:
+    """Every frame is exact pixel art: engines must sample it nearest, without mipmaps or compression.
+
+    ``pixels_per_unit`` is the largest logical frame side, so one sprite cell is one world unit."""
+
+    pixels_per_unit: int
+
+
+@dataclass(frozen=True)
 class ExportRequest:
     """Everything an exporter needs, already read from the store: the sheet, its animations and links.
 
@@ -48,6 +57,7 @@ class ExportRequest:
     atlas_job_id: str | None = None
     ui: tuple[dict[str, object], ...] = ()
     created_at: str = ""
+    pixel_art: PixelArtExport | None = None
 
 
 @dataclass(frozen=True)

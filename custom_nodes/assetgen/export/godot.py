@@ -112,6 +112,36 @@ def sprite_frames_tres(
     return "\n".join(lines)
 
 
+GODOT4_NEAREST_OVERRIDE = "[rendering]\n\ntextures/canvas_textures/default_texture_filter=0\n"
+
+
+def pixel_art_import(image_name: str, *, godot_major: int) -> str:
+    """A ``.png.import`` that imports a pixel-art page unfiltered, without mipmaps, losslessly.
+
+    Godot 3: ``flags/filter=false``, ``flags/mipmaps=false``, ``compress/mode=0`` (lossless). Godot 4:
+    ``compress/mode=0``, ``mipmaps/generate=false`` (its filter is the project setting in override.cfg).
+    """
+    if godot_major == 3:
+        return (
+            '[remap]\n\nimporter="texture"\ntype="StreamTexture"\n\n'
+            f'[deps]\n\nsource_file="res://{image_name}"\n\n'
+            "[params]\n\ncompress/mode=0\ncompress/lossy_quality=0.7\ncompress/hdr_mode=0\n"
+            "compress/bptc_ldr=0\ncompress/normal_map=0\nflags/repeat=0\nflags/filter=false\n"
+            "flags/mipmaps=false\nflags/anisotropic=false\nflags/srgb=2\nprocess/fix_alpha_border=false\n"
+            "process/premult_alpha=false\nprocess/HDR_as_SRGB=false\nprocess/invert_color=false\n"
+            "stream=false\nsize_limit=0\ndetect_3d=false\nsvg/scale=1.0\n"
+        )
+    return (
+        '[remap]\n\nimporter="texture"\ntype="CompressedTexture2D"\n\n'
+        f'[deps]\n\nsource_file="res://{image_name}"\n\n'
+        "[params]\n\ncompress/mode=0\ncompress/high_quality=false\ncompress/lossy_quality=0.7\n"
+        "compress/hdr_compression=1\ncompress/normal_map=0\ncompress/channel_pack=0\n"
+        "mipmaps/generate=false\nmipmaps/limit=-1\nroughness/mode=0\nprocess/fix_alpha_border=false\n"
+        "process/premult_alpha=false\nprocess/normal_map_invert_y=false\nprocess/hdr_as_srgb=false\n"
+        "process/hdr_clamp_exposure=false\nprocess/size_limit=0\ndetect_3d/compress_to=0\n"
+    )
+
+
 def build_godot_bundle(request: ExportRequest, *, godot_major: int) -> Bundle:
     """PNG page(s) + ``<base>.tres`` SpriteFrames for Godot ``godot_major`` + the manifest."""
     sheet = unrotated(request.sheet)
@@ -120,6 +150,13 @@ def build_godot_bundle(request: ExportRequest, *, godot_major: int) -> Bundle:
     for page, name in enumerate(image_names):
         frames = tuple(f.name for f in sheet.frames if f.page == page)
         files[name] = BundleFile(encode_png(sheet.pages[page]), "atlas_image", frames)
+        if request.pixel_art is not None:
+            files[f"{name}.import"] = BundleFile(
+                pixel_art_import(name, godot_major=godot_major).encode("utf-8"), "engine_metadata", frames
+            )
+    if request.pixel_art is not None and godot_major >= 4:
+        # Godot 4 has no per-texture filter flag: the 2D default filter is a project setting.
+        files["override.cfg"] = BundleFile(GODOT4_NEAREST_OVERRIDE.encode("utf-8"), "engine_metadata", ())
     text = sprite_frames_tres(sheet, request.animations, image_names=image_names, godot_major=godot_major)
     all_frames = tuple(f.name for f in sheet.frames)
     files[f"{request.base_name}.tres"] = BundleFile(text.encode("utf-8"), "engine_metadata", all_frames)

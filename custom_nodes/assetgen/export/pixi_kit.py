@@ -65,6 +65,7 @@ def build_bundle(request: ExportRequest) -> Bundle:
                 "id": request.atlas_id if page == 0 else f"{request.atlas_id}-{page}",
                 "imagePath": page_image_name(request.base_name, page),
                 "dataPath": page_data_name(request.base_name, page),
+                **({"scaleMode": "nearest"} if request.pixel_art else {}),
             }
             for page in range(len(sheet.pages))
         ],

@@ -81,8 +81,9 @@ def texture_meta(
     ids: dict[str, int],
     sprite_guids: dict[str, str],
     pixels_per_unit: float,
+    is_pixel_art: bool = False,
 ) -> str:
-    """The ``.png.meta`` text of one page."""
+    """The ``.png.meta`` text of one page (pixel art: filterMode 0 = Point; never compressed or mipmapped)."""
     height = sheet.pages[page].shape[0]
     frames = [f for f in sheet.frames if f.page == page]
     table = "".join(
@@ -155,7 +156,7 @@ def texture_meta(
         f"  maxTextureSize: {max_texture}\n"
         "  textureSettings:\n"
         "    serializedVersion: 2\n"
-        "    filterMode: 1\n"
+        f"    filterMode: {0 if is_pixel_art else 1}\n"
         "    aniso: 1\n"
         "    mipBias: 0\n"
         "    wrapU: 1\n"
@@ -325,7 +326,8 @@ def native_meta(guid: str) -> str:
 def build_bundle(request: ExportRequest) -> Bundle:
     """Unity bundle: per page PNG + .png.meta, per animation .anim + .anim.meta, and the manifest."""
     sheet = unrotated(request.sheet)
-    ppu = request.profile.options.pixels_per_unit
+    pixel_art = request.pixel_art
+    ppu = pixel_art.pixels_per_unit if pixel_art else request.profile.options.pixels_per_unit
     files: dict[str, BundleFile] = {}
     ids = {f.name: stable_internal_id(request.project_id, request.atlas_id, f.name) for f in sheet.frames}
     sprite_guids = {
@@ -338,7 +340,15 @@ def build_bundle(request: ExportRequest) -> Bundle:
         page_guids.append(guid)
         names = tuple(f.name for f in sheet.frames if f.page == page)
         files[png_name] = BundleFile(encode_png(sheet.pages[page]), "atlas_image", names)
-        meta = texture_meta(sheet, page, guid=guid, ids=ids, sprite_guids=sprite_guids, pixels_per_unit=ppu)
+        meta = texture_meta(
+            sheet,
+            page,
+            guid=guid,
+            ids=ids,
+            sprite_guids=sprite_guids,
+            pixels_per_unit=ppu,
+            is_pixel_art=pixel_art is not None,
+        )
         files[f"{png_name}.meta"] = BundleFile(meta.encode("utf-8"), "engine_metadata", names)
     pages = {f.name: f.page for f in sheet.frames}
     for animation in request.animations:

@@ -9,10 +9,18 @@ number, so "Create Flipbooks" groups each animation.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from assetgen.export.bundle import Bundle, BundleFile, ExportRequest, finish_bundle
 from assetgen.image_files import encode_png
 from assetgen.post.texturepacker import atlas_json, page_data_name, page_image_name
+
+
+def pixel_art_meta(request: ExportRequest) -> dict[str, Any] | None:
+    """``meta`` keys that tell a loader to scale a pixel-art atlas nearest (PixiJS ``scaleMode``)."""
+    if request.pixel_art is None:
+        return None
+    return {"scaleMode": "nearest", "pixelsPerUnit": request.pixel_art.pixels_per_unit}
 
 
 def atlas_files(request: ExportRequest) -> dict[str, BundleFile]:
@@ -24,7 +32,13 @@ def atlas_files(request: ExportRequest) -> dict[str, BundleFile]:
         files[page_image_name(request.base_name, page)] = BundleFile(
             encode_png(sheet.pages[page]), "atlas_image", frames
         )
-        document = atlas_json(sheet, page=page, base_name=request.base_name, animations=request.animations)
+        document = atlas_json(
+            sheet,
+            page=page,
+            base_name=request.base_name,
+            animations=request.animations,
+            extra_meta=pixel_art_meta(request),
+        )
         data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
         files[page_data_name(request.base_name, page)] = BundleFile(data, "atlas_data", frames)
     return files

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from assetgen.models.base import Contract, Record, Rect, Size
+from assetgen.models.pixel_art import PixelateRecord
 
 VariantStatus = Literal["candidate", "selected", "rejected", "needs_regeneration"]
 VersionStatus = Literal["draft", "review", "approved", "rejected", "deprecated"]
@@ -37,6 +38,7 @@ class VariantProcessing(Contract):
     """Post-processing records of a variant, keyed by step (the origin's snake_case keys)."""
 
     bg_remove: BgRemoveRecord | None = Field(default=None, alias="bg_remove")
+    pixelate: PixelateRecord | None = Field(default=None, description="assetgen: pixel-art mode.")
 
 
 class ReviewEvent(Contract):
@@ -63,6 +65,9 @@ class Variant(Contract):
     id: str
     original_path: str
     alpha_path: str | None = None
+    pixel_path: str | None = Field(
+        default=None, description="assetgen: the exact pixel-art image (logical size), when pixelated."
+    )
     preview_path: str | None = None
     seed: int | None = None
     tags: list[str] = Field(default_factory=list)

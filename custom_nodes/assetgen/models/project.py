@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from assetgen.models.base import Contract, Record
+from assetgen.models.pixel_art import PixelArtSettings
 
 LoraSelectionMode = Literal[
     "manual", "baseline_then_project", "project_then_baseline", "baseline_only", "project_only"
@@ -21,6 +22,9 @@ class ProjectDefaults(Contract):
     scenario: str
     palette_ids: list[str] = Field(default_factory=list)
     tag_ids: list[str] = Field(default_factory=list)
+    pixel_art: PixelArtSettings | None = Field(
+        default=None, description="assetgen: defaults for the pixelArt blocks of specs."
+    )
 
 
 class LoraSelectionPolicy(Contract):

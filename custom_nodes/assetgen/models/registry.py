@@ -39,6 +39,12 @@ class Checkpoint(Record):
         default=None,
         description="assetgen: the prompt profile (policies.checkpointProfiles[id].profileId) it was onboarded with.",
     )
+    native_pixel_px: int | None = Field(
+        default=None,
+        ge=1,
+        le=512,
+        description="assetgen: a pixel-art model draws one logical pixel this wide.",
+    )
 
 
 class LoraRelease(Contract):

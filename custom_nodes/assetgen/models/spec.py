@@ -9,6 +9,7 @@ from pydantic import Field
 from assetgen.models.base import Contract, Record, Size
 from assetgen.models.catalogs import HEX_COLOR
 from assetgen.models.generation import GenerationParams
+from assetgen.models.pixel_art import PixelArtSettings
 from assetgen.models.project import LoraSelectionMode, ReleasePolicy
 from assetgen.models.spec_list import Reference
 
@@ -225,3 +226,6 @@ class AssetSpec(Record):
         json_schema_extra={"items": {"pattern": HEX_COLOR}},
     )
     references: list[Reference] = Field(default_factory=list, description="assetgen: links and files.")
+    pixel_art: PixelArtSettings | None = Field(
+        default=None, description="assetgen: pixel-art mode (one grid, one palette, binary alpha)."
+    )

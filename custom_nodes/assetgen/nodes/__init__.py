@@ -11,6 +11,7 @@ from comfy_api.latest import ComfyExtension, io
 from assetgen.nodes.bg_remove import AssetGenRemoveBackground
 from assetgen.nodes.lora import AssetGenApplyLoraStack
 from assetgen.nodes.pack import AssetGenPackSpritesheet
+from assetgen.nodes.pixelate import AssetGenPixelate
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
 
@@ -19,6 +20,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenApplyLoraStack,
     AssetGenSaveVariants,
     AssetGenRemoveBackground,
+    AssetGenPixelate,
     AssetGenPackSpritesheet,
 ]
 

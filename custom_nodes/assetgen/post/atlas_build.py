@@ -184,8 +184,8 @@ def build_atlas(
     source_paths: list[str] = []
     for source, name in zip(sources, names, strict=True):
         variant = find_variant(assets[source.asset_id], source.variant_id)
-        stored = variant.alpha_path or variant.original_path
-        if not variant.alpha_path:
+        stored = variant.pixel_path or variant.alpha_path or variant.original_path
+        if not (variant.pixel_path or variant.alpha_path):
             log.warning(
                 "project=%s atlas=%s asset=%s variant=%s has no alpha image; packing its original",
                 project_id,

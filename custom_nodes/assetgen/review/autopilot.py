@@ -21,6 +21,7 @@ from assetgen.jobs import create_job
 from assetgen.models import Asset, AssetSpec, Job
 from assetgen.models.spec import QualityLimits
 from assetgen.review.decisions import set_note, set_primary
+from assetgen.review.pixel_review import pixel_art_checks
 from assetgen.review.quality import VariantQuality, dhash, evaluate_variant, near_duplicates
 from assetgen.specs.project_context import load_project_context
 from assetgen.specs.readiness import assess_readiness
@@ -84,9 +85,13 @@ def review_version(
     generation = version.generation or {}
     originals = [read_rgba(store.resolve(v.original_path)) for v in version.variants]
     duplicates = near_duplicates([dhash(image) for image in originals], limits=limits)
+    cutouts = [remove_background(original, method=method).rgba for original in originals]
+    pixel_checks = pixel_art_checks(store, project_id, spec, cutouts)
     qualities = []
-    for variant, original, duplicate in zip(version.variants, originals, duplicates, strict=True):
-        cutout = remove_background(original, method=method).rgba
+    for index, (variant, original, duplicate) in enumerate(
+        zip(version.variants, originals, duplicates, strict=True)
+    ):
+        cutout = cutouts[index]
         qualities.append(
             evaluate_variant(
                 variant.id,
@@ -97,6 +102,7 @@ def review_version(
                 limits=limits,
                 palette=palette,
                 duplicate_of=version.variants[duplicate].id if duplicate is not None else None,
+                extra_checks=pixel_checks[index],
             )
         )
     by_id = {q.variant_id: q for q in qualities}

@@ -6,6 +6,10 @@ Checks on the cut-out (after background removal): ``coverage`` (subject area wit
 transparent), ``single_subject`` (one main connected subject unless the type allows several) and
 ``palette`` (opaque pixels close to the project palette, when the contract names one).
 Across variants: ``near_duplicate`` (perceptual hash distance).
+Pixel-art specs (a ``pixelArt`` block) add, on the pixelated cut-out: ``paletteConformity`` (share of
+opaque pixels exactly in the palette: must be 1.0), ``alphaBinary`` (no alpha other than 0/255),
+``gridExact`` (one sample per cell, upscaled back, differs in 0 pixels) and ``onePalette`` (every
+frame of the asset was made with the one palette and uses only its colours).
 A variant passes when every applicable check passes; its score is the mean of the check scores.
 """
 
@@ -19,6 +23,7 @@ from pydantic import Field
 from scipy import ndimage
 
 from assetgen.imaging.alpha.oklab import srgb_to_oklab, srgb_to_oklab_planes
+from assetgen.imaging.pixel_art import colors_used, grid_mismatch_px, non_binary_alpha_px, palette_conformity
 from assetgen.models.base import Contract
 from assetgen.models.spec import QualityLimits
 
@@ -167,6 +172,53 @@ def check_palette(
     )
 
 
+def check_pixel_art(image: np.ndarray, palette: np.ndarray, *, cell_px: int) -> list[CheckResult]:
+    """The pixel-art contract on one image whose pixel grid is ``cell_px`` (1 for a logical-size image):
+    palette conformity, binary alpha, and the grid round trip (one sample per cell, upscaled back)."""
+    conformity = palette_conformity(image, palette)
+    stray_alpha = non_binary_alpha_px(image)
+    mismatch = grid_mismatch_px(image, max(1, cell_px))
+    return [
+        _result(
+            "paletteConformity",
+            conformity == 1.0,
+            conformity,
+            conformity,
+            f"{conformity:.2%} of opaque pixels are palette colours (must be 100%)",
+        ),
+        _result(
+            "alphaBinary",
+            stray_alpha == 0,
+            1.0 if stray_alpha == 0 else 0.0,
+            stray_alpha,
+            "alpha is 0 or 255" if stray_alpha == 0 else f"{stray_alpha} px have alpha other than 0/255",
+        ),
+        _result(
+            "gridExact",
+            mismatch == 0,
+            1.0 if mismatch == 0 else 0.0,
+            mismatch,
+            f"{mismatch} px differ after the {cell_px}-px grid round trip",
+        ),
+    ]
+
+
+def check_one_palette(frames: Sequence[np.ndarray], palette: np.ndarray) -> CheckResult:
+    """All frames of an asset use only colours of the one palette (their union is inside it)."""
+    allowed = {tuple(int(v) for v in c) for c in np.asarray(palette).reshape(-1, 3)}
+    used = {tuple(int(v) for v in c) for frame in frames for c in colors_used(frame)}
+    outside = len(used - allowed)
+    return _result(
+        "onePalette",
+        outside == 0,
+        1.0 if outside == 0 else 0.0,
+        len(used),
+        f"{len(frames)} frame(s) share one {len(allowed)}-colour palette ({len(used)} used)"
+        if outside == 0
+        else f"{outside} colour(s) outside the shared palette",
+    )
+
+
 def dhash(rgba: np.ndarray, *, size: int = 8) -> int:
     """A 64-bit difference hash of the image's luminance (perceptual: robust to small changes)."""
     grey = Image.fromarray(rgba[..., :3]).convert("L").resize((size + 1, size), Image.Resampling.BILINEAR)
@@ -196,8 +248,10 @@ def evaluate_variant(
     limits: QualityLimits,
     palette: Sequence[str] = (),
     duplicate_of: str | None = None,
+    extra_checks: Sequence[CheckResult] = (),
 ) -> VariantQuality:
-    """Every check for one variant (``cutout`` is its background-removed RGBA)."""
+    """Every check for one variant (``cutout`` is its background-removed RGBA; ``extra_checks`` are
+    step-specific ones such as the pixel-art contract)."""
     alpha = cutout[..., 3]
     checks = [
         check_image_size(original, width=width, height=height),
@@ -216,6 +270,7 @@ def evaluate_variant(
             if duplicate_of
             else "distinct from the other variants",
         ),
+        *extra_checks,
     ]
     score = float(np.mean([c.score for c in checks]))
     return VariantQuality(

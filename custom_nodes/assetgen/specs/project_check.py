@@ -308,7 +308,7 @@ def check_project(
         report = reader.report_for(base / "assets" / f"{asset.id}.json")
         for version in asset.versions:
             for variant in version.variants:
-                for key in ("original_path", "alpha_path", "preview_path"):
+                for key in ("original_path", "alpha_path", "preview_path", "pixel_path"):
                     stored = getattr(variant, key)
                     if stored and not _stored_file_exists(store, stored):
                         report.add(

@@ -50,6 +50,7 @@ from assetgen.specs.defaults import (
     default_seed_policy,
     default_style_consistency,
 )
+from assetgen.specs.pixel_art import pixel_art_from_wish
 from assetgen.specs.project_context import ProjectContext, load_project_context
 from assetgen.specs.readiness import assess_readiness
 from assetgen.specs.refine_markdown import match_previous_ids, plan_markdown
@@ -480,6 +481,12 @@ def _plan_wish(
             palette_ids=palette_ids,
             colors=list(wish.colors),
             references=[r.model_copy(deep=True) for r in references],
+            pixel_art=pixel_art_from_wish(
+                is_pixel_art=wish.is_pixel_art or "pixel" in style.lower(),
+                max_colors=wish.max_colors,
+                sizes=wish.sizes,
+                palette_ids=list(wish.palette_ids),
+            ),
         )
         if ckpt_id:
             spec.checkpoint_id = ckpt_id

@@ -108,6 +108,8 @@ class ParsedWish:
     colors: list[str] = field(default_factory=list)
     background: Background | None = None
     is_tileable: bool = False
+    is_pixel_art: bool = False
+    max_colors: int | None = None
     frame_count: int | None = None
     fps: float | None = None
     animation_name: str | None = None
@@ -267,6 +269,7 @@ def parse_wish(text: str, vocabulary: Vocabulary) -> ParsedWish:
     _read_keyed_values(work, wish, vocabulary)
     _read_generation_numbers(work, wish)
     _read_animation(work, wish)
+    _read_pixel_art(work, wish)
     _read_sizes(work, wish)
     _read_trailing_count(work, wish)
     _read_view(work, wish)
@@ -285,7 +288,8 @@ def parse_wish(text: str, vocabulary: Vocabulary) -> ParsedWish:
 def _read_count(work: _Work, wish: ParsedWish) -> None:
     words = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
     not_a_count = (
-        r"(?![\s-]*(?:[x×*]\s*\d|px\b|pixels?\b|fps\b|frames?\b|variants?\b|variations?\b|versions?\b|%))"
+        r"(?![\s-]*(?:[x×*]\s*\d|px\b|pixels?\b|fps\b|frames?\b|variants?\b|variations?\b|versions?\b|%"
+        r"|bit\b|colou?rs?\b))"
     )
     match = re.match(rf"\s*(?:(\d{{1,7}})|({words}))(?![\w/.]){not_a_count}", work.text, _I)
     if match:
@@ -471,6 +475,10 @@ def _verb_stem(word: str) -> str:
     return word
 
 
+# "32x32 pixel art": "pixel" there is the style, not the unit.
+NOT_ART = r"(?![\s-]*art\b)"
+
+
 def _read_sizes(work: _Work, wish: ParsedWish) -> None:
     def size(match: re.Match[str]) -> None:
         width = int(match.group(1) or match.group(3))
@@ -482,8 +490,8 @@ def _read_sizes(work: _Work, wish: ParsedWish) -> None:
 
     suffix = r"(?:\s+(?:per\s+frame|each|per\s+(?:icon|tile|sprite|image)))?"
     work.take(
-        r"(?:\b(?:size|at)\s*[:=]?\s*)?(?<![\w#.])(?:(\d{1,6})\s*[x×*]\s*(\d{1,6})(?:\s*(?:px|pixels?))?"
-        rf"|(\d{{1,6}})\s*(?:px|pixels?)(?:\s+square)?)(?![\w]){suffix}",
+        r"(?:\b(?:size|at)\s*[:=]?\s*)?(?<![\w#.])(?:(\d{1,6})\s*[x×*]\s*(\d{1,6})"
+        rf"(?:\s*(?:px|pixels?{NOT_ART}))?|(\d{{1,6}})\s*(?:px|pixels?{NOT_ART})(?:\s+square)?)(?![\w]){suffix}",
         size,
     )
 
@@ -542,6 +550,23 @@ def _read_tileable(work: _Work, wish: ParsedWish) -> None:
         r"\b(?:tileable|seamless(?:ly)?(?:\s+tiling)?|tiling|repeating|wraps?\s+around)\b",
         lambda m: setattr(wish, "is_tileable", True),
     )
+
+
+def _read_pixel_art(work: _Work, wish: ParsedWish) -> None:
+    """``pixel art``, ``8-bit``, ``16-bit`` mark pixel-art mode (the words stay for the style reader);
+    ``16-colour``/``16 colors`` does too and sets the colour count (taken)."""
+    if re.search(r"\b(?:pixel[\s-]?art|pixelart|pixel[\s-]?perfect|(?:8|16|32)[\s-]?bit)\b", work.text, _I):
+        wish.is_pixel_art = True
+
+    def colours(match: re.Match[str]) -> None:
+        value = int(match.group(1))
+        if 1 <= value <= 256:
+            wish.max_colors = value
+            wish.is_pixel_art = True
+        else:
+            wish.warnings.append(f"{value} colours is outside 1-256; ignored")
+
+    work.take(r"(?<![\w#])(\d{1,4})[\s-]?colou?rs?\b(?:\s+palette\b)?", colours)
 
 
 def _read_silhouettes(work: _Work, wish: ParsedWish) -> None:
