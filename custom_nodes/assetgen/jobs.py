@@ -13,8 +13,10 @@ a child. Child ids derive from the parent id, so chaining twice creates nothing 
 
 from __future__ import annotations
 
+import logging
 import random
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,8 @@ from assetgen.models.base import parse_model
 from assetgen.models.job import RetryRecord
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
+
+log = logging.getLogger(__name__)
 
 JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
 MAX_NEXT_JOBS = 64
@@ -87,17 +91,35 @@ def create_job(
     return job
 
 
-def list_jobs(store: ProjectStore, project_id: str, *, status: str | None = None) -> list[Job]:
-    """The project's jobs, oldest first; ``status`` filters. Unreadable job files are skipped here."""
-    jobs = []
+@dataclass(frozen=True)
+class JobListing:
+    """A project's jobs, oldest first, and the ids of job files that could not be read (skipped)."""
+
+    jobs: list[Job]
+    unreadable: list[str]
+
+
+def read_job_listing(store: ProjectStore, project_id: str, *, status: str | None = None) -> JobListing:
+    """The project's jobs, oldest first (``status`` filters), and the ids of unreadable job files.
+
+    An unreadable file is skipped, counted and logged (the worker marks it failed when it next scans);
+    callers report the count so nobody mistakes a broken file for a missing job."""
+    jobs, unreadable = [], []
     for job_id in store.list_ids(project_id, "jobs"):
         try:
             job = store.read(project_id, "jobs", job_id)
-        except InvalidInput:
+        except InvalidInput as exc:
+            unreadable.append(job_id)
+            log.warning("project=%s job=%s unreadable job file skipped: %s", project_id, job_id, exc)
             continue
         if status is None or job.status == status:
             jobs.append(job)
-    return sorted(jobs, key=lambda j: (j.created_at or "", j.id))
+    return JobListing(jobs=sorted(jobs, key=lambda j: (j.created_at or "", j.id)), unreadable=unreadable)
+
+
+def list_jobs(store: ProjectStore, project_id: str, *, status: str | None = None) -> list[Job]:
+    """The project's jobs, oldest first; ``status`` filters. Unreadable job files are skipped (and logged)."""
+    return read_job_listing(store, project_id, status=status).jobs
 
 
 def request_cancel(store: ProjectStore, project_id: str, job_id: str) -> Job:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from assetgen.models import Project
@@ -21,13 +23,13 @@ def register(app: web.Application) -> None:
 @api(response=ProjectList)
 async def list_projects(request: web.Request) -> web.Response:
     """List the project ids in the data root."""
-    return web.json_response({"projects": request.app[STORE].list_projects()})
+    return web.json_response({"projects": await asyncio.to_thread(request.app[STORE].list_projects)})
 
 
 @api(response=Project)
 async def get_project(request: web.Request) -> web.Response:
     """Read a project's project.json."""
-    project = request.app[STORE].read_project(request.match_info["project_id"])
+    project = await asyncio.to_thread(request.app[STORE].read_project, request.match_info["project_id"])
     return web.json_response(project.model_dump(mode="json"))
 
 
@@ -35,5 +37,5 @@ async def get_project(request: web.Request) -> web.Response:
 async def create_project(request: web.Request) -> web.Response:
     """Create a project from the demo template."""
     body = await parse_body(request, CreateProjectRequest)
-    project = init_project(request.app[STORE], body.id, name=body.name)
+    project = await asyncio.to_thread(init_project, request.app[STORE], body.id, name=body.name)
     return web.json_response(project.model_dump(mode="json"), status=201)

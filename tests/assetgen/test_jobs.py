@@ -138,3 +138,14 @@ def test_failures_retry_then_fail_and_escalate() -> None:
         bad, error="bad input", error_class="non_retryable", duration_ms=1, policy=policy, now_ms=0
     )
     assert bad.status == "failed" and bad.escalated_at is None
+
+
+def test_unreadable_job_files_are_skipped_counted_and_logged(demo_store: ProjectStore, caplog) -> None:
+    from assetgen.jobs import list_jobs, read_job_listing
+
+    job = create_job(demo_store, "demo", "generate", {"specId": "potion_icon"})
+    demo_store.record_path("demo", "jobs", "broken1").write_text('{"id": "broken1", "status": ')
+    listing = read_job_listing(demo_store, "demo")
+    assert [j.id for j in listing.jobs] == [job.id] and listing.unreadable == ["broken1"]
+    assert [j.id for j in list_jobs(demo_store, "demo")] == [job.id]
+    assert "broken1" in caplog.text and "unreadable" in caplog.text

@@ -167,3 +167,10 @@ async def test_events_stop_when_the_client_disconnects(client, caplog) -> None:
 
 async def test_events_unknown_project_is_404_json(client) -> None:
     await error_of(await client.get("/api/projects/nope/jobs/events"), 404)
+
+
+async def test_the_list_names_unreadable_job_files(client, demo_store) -> None:
+    job = await queue(client)
+    demo_store.record_path("demo", "jobs", "broken1").write_text("{not json")
+    listed = await body_of(await client.get(JOBS), JobList)
+    assert [j["id"] for j in listed["jobs"]] == [job["id"]] and listed["unreadable"] == ["broken1"]
