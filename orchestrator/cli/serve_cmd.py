@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
-import os
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,7 +59,7 @@ def resolve_token(args: argparse.Namespace, env: Mapping[str, str]) -> str | Non
 
 
 def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    token = resolve_token(args, os.environ)
+    token = resolve_token(args, {TOKEN_ENV: ctx.settings.api_token or ""})
     if not is_loopback(args.host) and not token:
         raise UsageError(
             f"refusing to listen on {args.host} without a token; pass --token/--token-file or set {TOKEN_ENV}"
