@@ -58,6 +58,53 @@ def validate_job_input(job_type: str, data: Any) -> dict[str, Any]:
     return data
 
 
+def generate_job_input(
+    spec_id: str,
+    *,
+    variants: int | None = None,
+    seed: int | None = None,
+    seed_offset: int | None = None,
+    checkpoint_id: str | None = None,
+    template_id: str | None = None,
+    review_feedback: list[dict[str, Any]] | None = None,
+    next_jobs: list[NextJob] | None = None,
+) -> dict[str, Any]:
+    """The input of a ``generate`` job, as stored: only the keys given (the rest take the job's defaults).
+
+    ``seed`` fixes the base seed (variant i gets seed+i, ``overrides.seed``); ``seed_offset`` moves every
+    derived seed (a new round); ``checkpoint_id`` is a checkpoint record id (``checkpointName``)."""
+    given: dict[str, Any] = {
+        "spec_id": spec_id,
+        "template_id": template_id,
+        "checkpoint_name": checkpoint_id,
+        "variants": variants,
+        "overrides": {"seed": seed} if seed is not None else None,
+        "seed_offset": seed_offset,
+        "review_feedback": review_feedback or None,
+        "next_jobs": next_jobs or None,
+    }
+    request = parse_model(
+        GenerateInput, {k: v for k, v in given.items() if v is not None}, where="generate job input"
+    )
+    return request.model_dump(mode="json", exclude_unset=True)
+
+
+def require_referenced_records(
+    store: ProjectStore, project_id: str, job_type: str, data: dict[str, Any]
+) -> None:
+    """Refuse a job whose input names a record that does not exist (today: a generate job's spec)."""
+    if job_type == "generate":
+        spec_id = validate_id(
+            parse_model(GenerateInput, data, where="generate job input").spec_id, what="spec id"
+        )
+        if not store.exists(project_id, "specs", spec_id):
+            known = store.list_ids(project_id, "specs")
+            raise InvalidInput(
+                f"generate job: project {project_id!r} has no spec {spec_id!r} (known: {known[:20]}); "
+                "create it or refine a wishlist first"
+            )
+
+
 def create_job(
     store: ProjectStore,
     project_id: str,
@@ -71,6 +118,7 @@ def create_job(
     """Validate and store a new queued job (atomic write; a job id that exists is a Conflict)."""
     project = store.read_project(project_id)
     validate_job_input(job_type, data)
+    require_referenced_records(store, project_id, job_type, data)
     job_id = validate_id(job_id, what="job id") if job_id else new_ulid()
     now = now_iso()
     policy = project.policies.retry_policy

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from assetgen.jobs import create_job
+from assetgen.jobs import create_job, generate_job_input
 from assetgen.models import Job
 from orchestrator import comfy_process
 from orchestrator.cli import CliContext
@@ -26,15 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
-    data: dict = {"specId": args.spec_id, "templateId": args.template}
-    if args.variants is not None:
-        data["variants"] = args.variants
-    if args.seed is not None:
-        data["overrides"] = {"seed": args.seed}
-    if args.checkpoint:
-        data["checkpointName"] = args.checkpoint
-    ctx.store.read(args.project_id, "specs", args.spec_id)  # a clear NotFound before a job exists
-    job = create_job(ctx.store, args.project_id, "generate", data)
+    data = generate_job_input(
+        args.spec_id,
+        variants=args.variants,
+        seed=args.seed,
+        checkpoint_id=args.checkpoint or None,
+        template_id=args.template,
+    )
+    job = create_job(ctx.store, args.project_id, "generate", data)  # refuses a spec that does not exist
     if not args.wait:
         ctx.emit(job.model_dump(mode="json"), f"queued generate job {job.id}; `assetgen worker` runs it")
         return 0

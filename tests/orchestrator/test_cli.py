@@ -54,3 +54,12 @@ def test_project_init_list_show_json(tmp_path: Path) -> None:
     assert listed.returncode == 0 and '"g1"' in listed.stdout
     shown = run_cli("project", "show", "g1", data_dir=data)
     assert '"id": "g1"' in shown.stdout
+
+
+def test_a_generate_job_for_a_missing_spec_is_refused_before_it_exists(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_cli("project", "init", "g1", data_dir=data).returncode == 0
+    result = run_cli("generate", "g1", "no_such_spec", data_dir=data)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "no_such_spec" in result.stderr and "Traceback" not in result.stderr
+    assert not list((data / "projects" / "g1" / "jobs").glob("*.json"))

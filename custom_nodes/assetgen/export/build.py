@@ -51,7 +51,7 @@ def chosen_variants(asset: Asset, *, is_multi_frame: bool = False) -> list[Varia
         frames = [v for v in approved[-1].variants if v.status != "rejected"]
         if frames:
             return frames
-    by_id = {v.id: v for version in asset.versions for v in version.variants}
+    by_id = {v.id: v for _, v in asset.iter_variants()}
     primary = [
         by_id[version.primary_variant_id]
         for version in asset.versions
@@ -59,10 +59,10 @@ def chosen_variants(asset: Asset, *, is_multi_frame: bool = False) -> list[Varia
     ]
     if primary:
         return primary
-    selected = [v for version in asset.versions for v in version.variants if v.status == "selected"]
-    if selected:
-        return selected
-    with_alpha = [v for version in asset.versions for v in version.variants if v.alpha_path]
+    approved_variants = [v for _, v in asset.approved_variants()]
+    if approved_variants:
+        return approved_variants
+    with_alpha = [v for _, v in asset.iter_variants() if v.alpha_path]
     if with_alpha:
         return with_alpha
     raise InvalidInput(
@@ -138,7 +138,7 @@ def _atlas_links(store: ProjectStore, project_id: str, atlas: Atlas) -> dict[str
                 assets[frame.asset_id] = store.read(project_id, "assets", frame.asset_id) if exists else None
             asset = assets[frame.asset_id]
             if asset is not None and frame.variant_id:
-                for variant in (v for version in asset.versions for v in version.variants):
+                for _, variant in asset.iter_variants():
                     if variant.id == frame.variant_id:
                         variant_tags = tuple(variant.tags)
                         bg = variant.processing.bg_remove if variant.processing else None

@@ -34,7 +34,7 @@ from assetgen.models.base import Point, Rect, Size
 from assetgen.models.spec import AssetSpec
 from assetgen.post.animation import group_animations, numbered_frame_names, spec_with_animation
 from assetgen.post.texturepacker import atlas_json, page_data_name, page_image_name, read_atlas_json
-from assetgen.store import ProjectStore, read_json, write_bytes_atomic
+from assetgen.store import ProjectStore, parse_image_path, read_json, write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,14 @@ class FrameSource:
     pivot_y: float = 0.5
 
 
+def frame_source_from_path(entry: object, project_id: str) -> FrameSource:
+    """A frame given the origin's way: a stored image path, or ``{key, path}`` (``key`` names the frame)."""
+    path = entry.get("path") if isinstance(entry, dict) else entry
+    parsed = parse_image_path(str(path), project_id, what="frame path")
+    name = entry.get("key") if isinstance(entry, dict) else None
+    return FrameSource(asset_id=parsed.asset_id, variant_id=parsed.variant_id, name=name)
+
+
 @dataclass(frozen=True)
 class AtlasBuild:
     """The result of ``build_atlas``: the stored record, the sheet, and specs updated with animation data."""
@@ -108,11 +116,10 @@ class AtlasBuild:
 
 def find_variant(asset: Asset, variant_id: str) -> Variant:
     """The variant ``variant_id`` of ``asset`` (any version); NotFound lists the asset's variants."""
-    for version in asset.versions:
-        for variant in version.variants:
-            if variant.id == variant_id:
-                return variant
-    known = [v.id for version in asset.versions for v in version.variants]
+    for _, variant in asset.iter_variants():
+        if variant.id == variant_id:
+            return variant
+    known = [v.id for _, v in asset.iter_variants()]
     raise NotFound(f"asset {asset.id!r} has no variant {variant_id!r} (variants: {known or 'none'})")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from assetgen.models import Asset, AssetVersion, BgRemoveInput, BgRemoveRecord, 
 from assetgen.models.asset import VariantProcessing
 from assetgen.models.base import parse_model
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore, asset_lock
+from assetgen.store import ProjectStore, asset_lock, parse_image_path
 
 log = logging.getLogger(__name__)
 
@@ -68,32 +67,17 @@ def removal_params(request: BgRemoveInput, options: RemovalOptions) -> dict[str,
 
 
 def is_approved(version: AssetVersion, variant: Variant) -> bool:
-    """Approved for production: status ``selected``, or the primary variant of an ``approved`` version."""
-    if variant.status == "rejected":
-        return False
-    return variant.status == "selected" or (
-        version.status == "approved" and version.primary_variant_id == variant.id
-    )
+    """Approved for production (``AssetVersion.is_approved``, the one definition)."""
+    return version.is_approved(variant)
 
 
 def _parse_original_path(stored: str, project_id: str) -> tuple[str, str | None]:
     """(assetId, variantId) of a stored original path; ``.../original/...`` (the seed's chaining example,
     ``$output.originalsDir/...``) means every variant of the asset's newest version (variantId None)."""
-    parts = PurePosixPath(stored).parts
-    # projects/<p>/files/images/<assetId>/original/<variantId>.<ext>
-    if (
-        len(parts) != 7
-        or parts[0] != "projects"
-        or parts[1] != project_id
-        or parts[2:4] != ("files", "images")
-        or parts[5] != "original"
-    ):
-        raise InvalidInput(
-            f"originalPath {stored!r} is not projects/{project_id}/files/images/<assetId>/original/<variantId>.png"
-        )
-    if parts[6] == "...":
-        return parts[4], None
-    return parts[4], PurePosixPath(parts[6]).stem
+    parsed = parse_image_path(stored, project_id, kinds=("original",), what="originalPath")
+    if parsed.file_name == "...":
+        return parsed.asset_id, None
+    return parsed.asset_id, parsed.variant_id
 
 
 def select_variants(asset: Asset, request: BgRemoveInput) -> list[tuple[AssetVersion, Variant]]:

@@ -93,7 +93,7 @@ def variant_entry(asset: Asset, version: AssetVersion, variant: Variant, index: 
         version_id=version.id,
         index=index,
         is_primary=version.primary_variant_id == variant.id,
-        is_eligible=variant.status == "selected",
+        is_eligible=version.is_approved(variant),
     )
 
 
