@@ -17,10 +17,9 @@ import logging
 import random
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from assetgen.clock import now_iso
+from assetgen.clock import iso_from_ms, ms_from_iso, now_iso
 from assetgen.errors import Conflict, InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
@@ -402,13 +401,3 @@ def list_exceptions(store: ProjectStore, project_id: str) -> list[Job]:
     store.read_project(project_id)  # NotFound names the projects that exist
     escalated = [j for j in list_jobs(store, project_id, status="failed") if j.escalated_at]
     return sorted(escalated, key=lambda j: (j.escalated_at or "", j.id), reverse=True)
-
-
-def iso_from_ms(ms: int) -> str:
-    """Epoch milliseconds as the contracts' ISO 8601 UTC string."""
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def ms_from_iso(text: str) -> int:
-    """The contracts' ISO 8601 string as epoch milliseconds."""
-    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
