@@ -23,8 +23,8 @@ from assetgen.specs.defaults import (
     DEFAULT_FRAME_COUNT,
     DEFAULT_UI_STATES,
     FALLBACK_NEGATIVE,
+    checkpoint_defaults,
     checkpoint_profile,
-    choose_checkpoint,
     default_baseline_profile_id,
     default_generation_params,
     default_lora_policy,
@@ -112,7 +112,7 @@ def assess_readiness(spec: AssetSpec, context: ProjectContext) -> Readiness:
         issue("prompt.negative", "empty negative prompt", negative)
 
     # -- generation policy -------------------------------------------------------------------
-    choice = choose_checkpoint(context, spec.asset_type)
+    choice = checkpoint_defaults(context, spec.asset_type)
     checkpoint = context.checkpoints.get(spec.checkpoint_id) if spec.checkpoint_id else None
     if not spec.checkpoint_id:
         issue("checkpointId", "no checkpoint chosen", choice.checkpoint_id)

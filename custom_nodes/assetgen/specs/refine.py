@@ -36,12 +36,11 @@ from assetgen.specs.defaults import (
     DEFAULT_FRAME_COUNT,
     DEFAULT_UI_STATES,
     FALLBACK_NEGATIVE,
-    CheckpointChoice,
+    CheckpointDefaults,
     OutputKind,
-    checkpoint_profile,
-    choose_checkpoint,
+    checkpoint_defaults,
+    checkpoint_defaults_for,
     default_background_policy,
-    default_baseline_profile_id,
     default_generation_params,
     default_lora_policy,
     default_prompt_policy,
@@ -160,23 +159,17 @@ def _fill_template(template: str, values: dict[str, str]) -> str:
     return ", ".join(p.strip() for p in filled.split(",") if p.strip())
 
 
-def _choose_checkpoint(
+def _checkpoint_defaults(
     wish: ParsedWish, context: ProjectContext, type_id: str, notes: _Notes
-) -> CheckpointChoice:
+) -> CheckpointDefaults:
     if wish.checkpoint_id:
         checkpoint = context.checkpoints.get(wish.checkpoint_id)
         if checkpoint is not None and type_id in checkpoint.supported_asset_types:
-            profile = checkpoint_profile(context, checkpoint.id)
             notes.assumptions.append(f"checkpoint {checkpoint.id} as the wish asks")
-            return CheckpointChoice(
-                checkpoint_id=checkpoint.id,
-                profile_id=profile.profile_id if profile else None,
-                profile_version=profile.version if profile else None,
-                baseline_profile_id=default_baseline_profile_id(context, checkpoint.id),
-            )
+            return checkpoint_defaults_for(context, checkpoint.id)
         why = "is not in checkpoints/" if checkpoint is None else f"does not support {type_id}"
         notes.warnings.append(f"checkpoint {wish.checkpoint_id!r} {why}; chose one by the project's rules")
-    choice = choose_checkpoint(context, type_id)
+    choice = checkpoint_defaults(context, type_id)
     if choice.checkpoint_id is None:
         notes.warnings.append(choice.reason)
     else:
@@ -257,7 +250,7 @@ def _plan_wish(
         return [], notes
     project = context.project
     type_id = asset_type.id
-    choice = _choose_checkpoint(wish, context, type_id, notes)
+    choice = _checkpoint_defaults(wish, context, type_id, notes)
     ckpt_id = choice.checkpoint_id
 
     # style, scenario, palettes
