@@ -130,6 +130,15 @@ def _read_spec(store: ProjectStore, project_id: str, asset: Asset) -> AssetSpec 
     return spec
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """The records behind an atlas's frames: each asset once, its spec (or None), its frame indexes."""
+
+    assets: dict[str, Asset]
+    specs: dict[str, AssetSpec | None]
+    per_asset: dict[str, list[int]]
+
+
 def build_atlas(
     store: ProjectStore,
     project_id: str,
@@ -153,69 +162,11 @@ def build_atlas(
     store.read_project(project_id)
     if not sources:
         raise InvalidInput(f"atlas {atlas_id!r}: no frames given; pass at least one (assetId, variantId)")
-    assets: dict[str, Asset] = {}
-    specs: dict[str, AssetSpec | None] = {}
-    per_asset: dict[str, list[int]] = {}
-    for i, source in enumerate(sources):
-        if source.asset_id not in assets:
-            assets[source.asset_id] = store.read(project_id, "assets", source.asset_id)
-            specs[source.asset_id] = _read_spec(store, project_id, assets[source.asset_id])
-        per_asset.setdefault(source.asset_id, []).append(i)
-
-    names: list[str] = [""] * len(sources)
-    animations: list[AtlasAnimation] = []
-    used_prefixes: set[str] = set()
-    for asset_id, indexes in per_asset.items():
-        spec = specs[asset_id]
-        anim_spec = spec.output.animation if spec and spec.output and spec.output.animation else None
-        prefix = (
-            anim_spec.name
-            if anim_spec and anim_spec.name and anim_spec.name not in used_prefixes
-            else asset_id
-        )
-        used_prefixes.add(prefix)
-        generated = numbered_frame_names(prefix, len(indexes))
-        for slot, index in enumerate(indexes):
-            names[index] = sources[index].name or generated[slot]
-        if len(indexes) >= 2:
-            animations.append(
-                AtlasAnimation(
-                    name=prefix,
-                    frames=[names[i] for i in indexes],
-                    fps=fps or (anim_spec.fps if anim_spec else 12),
-                    loop=loop if loop is not None else (anim_spec.loop if anim_spec else True),
-                )
-            )
-
-    frames: list[SpriteFrame] = []
-    source_paths: list[str] = []
-    for source, name in zip(sources, names, strict=True):
-        variant = find_variant(assets[source.asset_id], source.variant_id)
-        stored = variant.alpha_path or variant.original_path
-        if not variant.alpha_path:
-            log.warning(
-                "project=%s atlas=%s asset=%s variant=%s has no alpha image; packing its original",
-                project_id,
-                atlas_id,
-                source.asset_id,
-                source.variant_id,
-            )
-        source_paths.append(stored)
-        frames.append(SpriteFrame(name, read_rgba(store.resolve(stored)), source.pivot_x, source.pivot_y))
-
+    records = _read_sources(store, project_id, sources)
+    names, animations = _name_frames(sources, records, fps=fps, loop=loop)
+    frames, source_paths = _read_frames(store, project_id, atlas_id, sources, names, records)
     sheet = build_spritesheet(frames, settings=settings, on_progress=on_progress)
-    folder = store.files_dir(project_id, "atlases", atlas_id)
-    files = sheet_files(sheet, base_name=ATLAS_BASE_NAME, animations=animations)
-    for file_name, data in files.items():
-        store.write_file(folder / file_name, data)
-    pages = [
-        AtlasPage(
-            image_path=store.relative(folder / page_image_name(ATLAS_BASE_NAME, p)),
-            data_path=store.relative(folder / page_data_name(ATLAS_BASE_NAME, p)),
-            size=Size(w=sheet.pages[p].shape[1], h=sheet.pages[p].shape[0]),
-        )
-        for p in range(len(sheet.pages))
-    ]
+    pages = _write_sheet(store, project_id, atlas_id, sheet, animations)
     previous = (
         store.read(project_id, "atlases", atlas_id) if store.exists(project_id, "atlases", atlas_id) else None
     )
@@ -235,20 +186,20 @@ def build_atlas(
                 source_path=path,
                 asset_id=s.asset_id,
                 variant_id=s.variant_id,
-                spec_id=assets[s.asset_id].spec_id,
+                spec_id=records.assets[s.asset_id].spec_id,
             )
             for f, path, s in zip(sheet.frames, source_paths, sources, strict=True)
         ],
         animations=animations,
-        asset_ids=list(per_asset),
+        asset_ids=list(records.per_asset),
         job_id=job_id,
     )
     store.write(project_id, "atlases", atlas)
     updated = tuple(
         spec_with_animation(spec, animation)
         for animation in animations
-        for asset_id, spec in specs.items()
-        if spec is not None and animation.frames[0] in {names[i] for i in per_asset[asset_id]}
+        for asset_id, spec in records.specs.items()
+        if spec is not None and animation.frames[0] in {names[i] for i in records.per_asset[asset_id]}
     )
     log.info(
         "project=%s atlas=%s packed frames=%d pages=%d animations=%d",
@@ -259,6 +210,95 @@ def build_atlas(
         len(animations),
     )
     return AtlasBuild(atlas=atlas, sheet=sheet, specs=updated)
+
+
+def _read_sources(store: ProjectStore, project_id: str, sources: Sequence[FrameSource]) -> _Sources:
+    """Read each asset (and its spec) once, and group the frame indexes by asset, in first-seen order."""
+    assets: dict[str, Asset] = {}
+    specs: dict[str, AssetSpec | None] = {}
+    per_asset: dict[str, list[int]] = {}
+    for i, source in enumerate(sources):
+        if source.asset_id not in assets:
+            assets[source.asset_id] = store.read(project_id, "assets", source.asset_id)
+            specs[source.asset_id] = _read_spec(store, project_id, assets[source.asset_id])
+        per_asset.setdefault(source.asset_id, []).append(i)
+    return _Sources(assets=assets, specs=specs, per_asset=per_asset)
+
+
+def _name_frames(
+    sources: Sequence[FrameSource], records: _Sources, *, fps: float | None, loop: bool | None
+) -> tuple[list[str], list[AtlasAnimation]]:
+    """Frame names (given, else ``<animation or assetId>_NN``) and one animation per asset of 2+ frames."""
+    names: list[str] = [""] * len(sources)
+    animations: list[AtlasAnimation] = []
+    used_prefixes: set[str] = set()
+    for asset_id, indexes in records.per_asset.items():
+        spec = records.specs[asset_id]
+        anim_spec = spec.output.animation if spec and spec.output and spec.output.animation else None
+        prefix = (
+            anim_spec.name
+            if anim_spec and anim_spec.name and anim_spec.name not in used_prefixes
+            else asset_id
+        )
+        used_prefixes.add(prefix)
+        generated = numbered_frame_names(prefix, len(indexes))
+        for slot, index in enumerate(indexes):
+            names[index] = sources[index].name or generated[slot]
+        if len(indexes) >= 2:
+            animations.append(
+                AtlasAnimation(
+                    name=prefix,
+                    frames=[names[i] for i in indexes],
+                    fps=fps or (anim_spec.fps if anim_spec else 12),
+                    loop=loop if loop is not None else (anim_spec.loop if anim_spec else True),
+                )
+            )
+    return names, animations
+
+
+def _read_frames(
+    store: ProjectStore,
+    project_id: str,
+    atlas_id: str,
+    sources: Sequence[FrameSource],
+    names: list[str],
+    records: _Sources,
+) -> tuple[list[SpriteFrame], list[str]]:
+    """Each frame's image (the alpha image, else the original, with a warning) and its stored path."""
+    frames: list[SpriteFrame] = []
+    source_paths: list[str] = []
+    for source, name in zip(sources, names, strict=True):
+        variant = find_variant(records.assets[source.asset_id], source.variant_id)
+        stored = variant.alpha_path or variant.original_path
+        if not variant.alpha_path:
+            log.warning(
+                "project=%s atlas=%s asset=%s variant=%s has no alpha image; packing its original",
+                project_id,
+                atlas_id,
+                source.asset_id,
+                source.variant_id,
+            )
+        source_paths.append(stored)
+        frames.append(SpriteFrame(name, read_rgba(store.resolve(stored)), source.pivot_x, source.pivot_y))
+    return frames, source_paths
+
+
+def _write_sheet(
+    store: ProjectStore, project_id: str, atlas_id: str, sheet: Spritesheet, animations: list[AtlasAnimation]
+) -> list[AtlasPage]:
+    """Write the pages (PNG + TexturePacker JSON, previews) under files/atlases/<atlasId>/; their records."""
+    folder = store.files_dir(project_id, "atlases", atlas_id)
+    files = sheet_files(sheet, base_name=ATLAS_BASE_NAME, animations=animations)
+    for file_name, data in files.items():
+        store.write_file(folder / file_name, data)
+    return [
+        AtlasPage(
+            image_path=store.relative(folder / page_image_name(ATLAS_BASE_NAME, p)),
+            data_path=store.relative(folder / page_data_name(ATLAS_BASE_NAME, p)),
+            size=Size(w=sheet.pages[p].shape[1], h=sheet.pages[p].shape[0]),
+        )
+        for p in range(len(sheet.pages))
+    ]
 
 
 def atlas_frame(
