@@ -14,22 +14,20 @@ from types import MappingProxyType
 from typing import Any
 
 from assetgen.errors import InvalidInput
-from assetgen.export.build import build_export, write_export
+from assetgen.export.build import export_targets
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
-from assetgen.generation.plan import plan_generation
+from assetgen.generation.plan import plan_from_input
 from assetgen.models import GenerateInput, Job
 from assetgen.models.base import parse_model
 from assetgen.models.generation import GenerationPlan
 from assetgen.models.job import (
     AtlasPackInput,
-    AtlasPackOutput,
     AutopilotInput,
     BgRemoveOutput,
     ExportInput,
-    ExportOutput,
     GenerateOutput,
 )
-from assetgen.post.atlas_build import FrameSource, build_atlas, frame_source_from_path
+from assetgen.post.atlas_build import pack_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
 from assetgen.review.autopilot import review_round, start_round
 from assetgen.settings import Settings
@@ -59,21 +57,10 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
     """Generate variants of a spec; the plan is frozen into the job before the first prompt is sent,
     so a retry or a takeover uses the same seeds, LoRAs and prompts and overwrites the same files."""
     request = parse_model(GenerateInput, ctx.job.input, where=f"job {ctx.job.id} input")
-    frozen = ctx.job.plan
-    if frozen:
-        plan = GenerationPlan.model_validate(frozen)
+    if ctx.job.plan:  # frozen by an earlier attempt: the same seeds, LoRAs and prompts again
+        plan = GenerationPlan.model_validate(ctx.job.plan)
     else:
-        plan = await asyncio.to_thread(
-            plan_generation,
-            ctx.store,
-            ctx.job.project_id,
-            request.spec_id,
-            checkpoint_id=request.checkpoint_name,
-            variants=request.variants,
-            overrides=request.overrides,
-            seed_offset=request.seed_offset,
-            template_id=request.template_id,
-        )
+        plan = await asyncio.to_thread(plan_from_input, ctx.store, ctx.job.project_id, request)
         await ctx.save_plan(plan.model_dump(mode="json"))
     await asyncio.to_thread(
         require_plan_checkpoint_matches,
@@ -113,58 +100,17 @@ async def run_bg_remove(ctx: JobContext) -> dict[str, Any]:
 async def run_atlas_pack(ctx: JobContext) -> dict[str, Any]:
     """Pack the frames into atlas ``atlasId`` and record fps/loop in the specs' output."""
     request = parse_model(AtlasPackInput, ctx.job.input, where=f"job {ctx.job.id} input")
-    settings = request.pack_settings(where=f"job {ctx.job.id} pack settings")
-    sources = [FrameSource(asset_id=f.asset_id, variant_id=f.variant_id, name=f.name) for f in request.frames]
-    sources += [frame_source_from_path(p, ctx.job.project_id) for p in request.frame_paths]
-    built = await asyncio.to_thread(
-        build_atlas,
-        ctx.store,
-        ctx.job.project_id,
-        request.atlas_id,
-        sources,
-        settings=settings,
-        fps=request.fps,
-        loop=request.loop,
-        job_id=ctx.job.id,
-    )
-    for spec in built.specs:
-        await asyncio.to_thread(ctx.store.write, ctx.job.project_id, "specs", spec)
-    atlas = built.atlas
-    return AtlasPackOutput(
-        atlas_id=atlas.id,
-        atlas_image_path=atlas.image_path,
-        atlas_data_path=atlas.data_path,
-        frames=len(atlas.frames),
-        animations=[a.name for a in atlas.animations],
-    ).as_json()
+    output = await asyncio.to_thread(pack_atlas, ctx.store, ctx.job.project_id, request, job_id=ctx.job.id)
+    return output.as_json()
 
 
 async def run_export(ctx: JobContext) -> dict[str, Any]:
     """Build and store one bundle per target (atlas or asset) for the profile."""
     request = parse_model(ExportInput, ctx.job.input, where=f"job {ctx.job.id} input")
-    targets = [*request.atlas_ids, *request.asset_ids]
-    if not targets:
-        raise InvalidInput("an export job needs atlasIds or assetIds")
-    exports = []
-    for target in targets:
-        export_id = request.export_id if len(targets) == 1 else None
-        bundle = await asyncio.to_thread(
-            build_export,
-            ctx.store,
-            ctx.job.project_id,
-            target,
-            profile=request.profile_id,
-            export_id=export_id,
-        )
-        record = await asyncio.to_thread(
-            write_export, ctx.store, ctx.job.project_id, bundle, target_id=target, job_id=ctx.job.id
-        )
-        exports.append({"exportId": record.id, **record.output})
-    return ExportOutput(
-        exports=exports,
-        export_path=exports[0].get("exportPath"),
-        manifest_path=exports[0].get("manifestPath"),
-    ).as_json()
+    output = await asyncio.to_thread(
+        export_targets, ctx.store, ctx.job.project_id, request, job_id=ctx.job.id
+    )
+    return output.as_json()
 
 
 async def run_autopilot(ctx: JobContext) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from assetgen.imaging.spritesheet import SpriteFrame, Spritesheet, build_sprites
 from assetgen.models.asset import Asset, Variant
 from assetgen.models.atlas import Atlas, AtlasAnimation, PackSettings
 from assetgen.models.export import ExportProfile, ExportRecord
+from assetgen.models.job import ExportInput, ExportOutput
 from assetgen.models.spec import AssetSpec
 from assetgen.post.animation import numbered_frame_names
 from assetgen.post.atlas_build import load_sheet
@@ -305,3 +306,24 @@ def write_export(
     )
     store.write(project_id, "exports", record)
     return record
+
+
+def export_targets(
+    store: ProjectStore, project_id: str, request: ExportInput, *, job_id: str | None = None
+) -> ExportOutput:
+    """What an ``export`` job does: one stored bundle per target (atlases first, then assets) for the profile;
+    ``exportId`` applies only when there is a single target."""
+    targets = [*request.atlas_ids, *request.asset_ids]
+    if not targets:
+        raise InvalidInput("an export job needs atlasIds or assetIds")
+    exports = []
+    for target in targets:
+        export_id = request.export_id if len(targets) == 1 else None
+        bundle = build_export(store, project_id, target, profile=request.profile_id, export_id=export_id)
+        record = write_export(store, project_id, bundle, target_id=target, job_id=job_id)
+        exports.append({"exportId": record.id, **record.output})
+    return ExportOutput(
+        exports=exports,
+        export_path=exports[0].get("exportPath"),
+        manifest_path=exports[0].get("manifestPath"),
+    )

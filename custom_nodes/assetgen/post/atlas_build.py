@@ -31,6 +31,7 @@ from assetgen.imaging.spritesheet import (
 from assetgen.models.asset import Asset, Variant
 from assetgen.models.atlas import Atlas, AtlasAnimation, AtlasFrame, AtlasPage, PackSettings
 from assetgen.models.base import Point, Rect, Size
+from assetgen.models.job import AtlasPackInput, AtlasPackOutput
 from assetgen.models.spec import AssetSpec
 from assetgen.post.animation import group_animations, numbered_frame_names, spec_with_animation
 from assetgen.post.texturepacker import atlas_json, page_data_name, page_image_name, read_atlas_json
@@ -357,3 +358,33 @@ def write_sheet_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         write_bytes_atomic(path, data)
         written.append(path)
     return written
+
+
+def pack_atlas(
+    store: ProjectStore, project_id: str, request: AtlasPackInput, *, job_id: str | None = None
+) -> AtlasPackOutput:
+    """What an ``atlas_pack`` job does: pack the frames (by asset/variant, then by stored path) into atlas
+    ``atlasId``, store it and the specs whose animation it records."""
+    settings = request.pack_settings(where=f"atlas {request.atlas_id} pack settings")
+    sources = [FrameSource(asset_id=f.asset_id, variant_id=f.variant_id, name=f.name) for f in request.frames]
+    sources += [frame_source_from_path(p, project_id) for p in request.frame_paths]
+    built = build_atlas(
+        store,
+        project_id,
+        request.atlas_id,
+        sources,
+        settings=settings,
+        fps=request.fps,
+        loop=request.loop,
+        job_id=job_id,
+    )
+    for spec in built.specs:
+        store.write(project_id, "specs", spec)
+    atlas = built.atlas
+    return AtlasPackOutput(
+        atlas_id=atlas.id,
+        atlas_image_path=atlas.image_path,
+        atlas_data_path=atlas.data_path,
+        frames=len(atlas.frames),
+        animations=[a.name for a in atlas.animations],
+    )
