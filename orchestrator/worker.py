@@ -23,7 +23,7 @@ import aiohttp
 from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput, NotFound
 from assetgen.ids import new_ulid
-from assetgen.jobs import enqueue_children, list_jobs, record_failure
+from assetgen.jobs import enqueue_children, error_class_of, list_jobs, record_failure
 from assetgen.models import Job
 from assetgen.models.job import Progress
 from assetgen.settings import Settings
@@ -51,17 +51,6 @@ def lease_config_from_env(env: Mapping[str, str] | None = None) -> LeaseConfig:
         return lease_config_of(Settings.from_env(env))
     except InvalidInput as exc:
         raise AssetgenError(f"worker settings must be integers: {exc}") from exc
-
-
-def error_class_of(exc: BaseException) -> str:
-    """retryable | non_retryable | timeout | upstream_unavailable, for the retry policy."""
-    if isinstance(exc, BackendUnavailable):
-        return "upstream_unavailable"
-    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
-        return "timeout"
-    if isinstance(exc, AssetgenError):
-        return "non_retryable"
-    return "retryable"
 
 
 class Worker:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assetgen.clock import iso_from_ms, ms_from_iso, now_iso
-from assetgen.errors import Conflict, InvalidInput
+from assetgen.errors import AssetgenError, BackendUnavailable, Conflict, InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
 from assetgen.models.base import parse_model
@@ -317,6 +317,18 @@ def retry_delay_ms(policy: RetryPolicy, attempt: int, *, rng: random.Random | No
     delay = min(base, policy.max_delay_ms)
     jitter = (rng or random.Random()).uniform(-policy.jitter_pct, policy.jitter_pct)
     return max(0, int(delay * (1 + jitter)))
+
+
+def error_class_of(exc: BaseException) -> str:
+    """The retry policy's class of a failure: upstream_unavailable (ComfyUI unreachable), timeout,
+    non_retryable (our own errors: bad input, missing records) or retryable (anything unexpected)."""
+    if isinstance(exc, BackendUnavailable):
+        return "upstream_unavailable"
+    if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError since Python 3.11
+        return "timeout"
+    if isinstance(exc, AssetgenError):
+        return "non_retryable"
+    return "retryable"
 
 
 def record_failure(

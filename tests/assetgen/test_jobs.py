@@ -184,3 +184,16 @@ def test_a_generate_job_for_a_missing_spec_is_refused(demo_store: ProjectStore) 
     with pytest.raises(InvalidInput, match="no_such_spec"):
         create_job(demo_store, "demo", "generate", {"specId": "no_such_spec"})
     assert demo_store.list_ids("demo", "jobs") == []
+
+
+def test_failures_are_classed_for_the_retry_policy() -> None:
+    from assetgen.errors import BackendUnavailable, NotFound
+    from assetgen.jobs import error_class_of
+
+    assert error_class_of(BackendUnavailable("down")) == "upstream_unavailable"
+    assert error_class_of(TimeoutError()) == "timeout"
+    assert (
+        error_class_of(NotFound("x")) == "non_retryable"
+        and error_class_of(InvalidInput("x")) == "non_retryable"
+    )
+    assert error_class_of(RuntimeError("boom")) == "retryable"
