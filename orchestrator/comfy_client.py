@@ -165,8 +165,12 @@ class ComfyClient:
             raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
         finally:
             watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            try:
                 await watcher
+            except asyncio.CancelledError:
+                pass
+            except Exception as exc:  # the WebSocket is only a hint: history polling decided the outcome
+                log.debug("prompt=%s WebSocket watcher ended with %s: %s", prompt_id, type(exc).__name__, exc)
 
     def _raise_for_status(self, prompt_id: str, entry: dict[str, Any]) -> None:
         status = entry.get("status") or {}

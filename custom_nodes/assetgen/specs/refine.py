@@ -713,7 +713,14 @@ def refine_spec_list(
             continue
         try:
             state, current = _existing_state(store, project_id, old_id, spec_list.id)
-        except AssetgenError:
+        except AssetgenError as exc:  # unreadable: left as it is, and said so
+            log.warning(
+                "refine project=%s specList=%s cannot read spec=%s to deprecate it: %s",
+                project_id,
+                spec_list.id,
+                old_id,
+                exc,
+            )
             continue
         if state == "ours" and current is not None and current.status != "deprecated":
             updated = current.model_copy(update={"status": "deprecated", "updated_at": now}, deep=True)
