@@ -653,24 +653,6 @@ def _existing_state(
     return "ours", current
 
 
-@dataclass
-class _Applied:
-    """What writing the planned specs did, by spec id."""
-
-    derived: list[str] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    ready: list[str] = field(default_factory=list)
-
-
-KEPT_BECAUSE = {
-    "edited": "was edited by hand since refinement",
-    "foreign": "was not written by refining this list",
-    "broken": "cannot be read",
-}
-
-
 def refine_spec_list(
     store: ProjectStore, project_id: str, spec_list_id: str, *, force: bool = False, now: str | None = None
 ) -> RefinementOutcome:
@@ -690,47 +672,24 @@ def refine_spec_list(
     plan = plan_refinement(spec_list, context, now=now)
     items = [item.model_copy(deep=True) for item in plan.items]
     warnings = list(plan.warnings)
-    applied = _apply_planned_specs(store, project_id, spec_list, plan, items, force=force)
-    deprecated = _deprecate_dropped_specs(store, project_id, spec_list, applied.derived, warnings, now=now)
-    report = RefinementReport(
-        rules_version=RULES_VERSION,
-        refined_at=now,
-        text_hash=text_hash(spec_list.text),
-        items=items,
-        warnings=warnings,
-    )
-    stored = _store_report(store, project_id, spec_list, report, applied, now=now)
-    return RefinementOutcome(
-        spec_list=stored,
-        written=tuple(applied.written),
-        unchanged=tuple(applied.unchanged),
-        kept=tuple(applied.kept),
-        deprecated=tuple(deprecated),
-        ready=tuple(applied.ready),
-    )
-
-
-def _apply_planned_specs(
-    store: ProjectStore,
-    project_id: str,
-    spec_list: SpecList,
-    plan: RefinementPlan,
-    items: list[RefinementItem],
-    *,
-    force: bool,
-) -> _Applied:
-    """Write each planned spec unless it is unchanged, or edited/foreign/broken (kept unless ``force``)."""
-    applied = _Applied()
+    written: list[str] = []
+    unchanged: list[str] = []
+    kept: list[str] = []
+    ready: list[str] = []
+    derived: list[str] = []
     for item_index, spec in plan.specs:
-        applied.derived.append(spec.id)
+        derived.append(spec.id)
         state, current = _existing_state(store, project_id, spec.id, spec_list.id)
         if state in ("edited", "foreign", "broken") and not force:
-            applied.kept.append(spec.id)
-            items[item_index].warnings.append(
-                f"spec {spec.id} {KEPT_BECAUSE[state]}; kept (refine --force overwrites)"
-            )
+            kept.append(spec.id)
+            why = {
+                "edited": "was edited by hand since refinement",
+                "foreign": "was not written by refining this list",
+                "broken": "cannot be read",
+            }[state]
+            items[item_index].warnings.append(f"spec {spec.id} {why}; kept (refine --force overwrites)")
             if current is not None and current.status == "ready":
-                applied.ready.append(spec.id)
+                ready.append(spec.id)
             continue
         planned_hash = spec.source.content_hash if spec.source else None
         if (
@@ -739,28 +698,15 @@ def _apply_planned_specs(
             and current.source
             and current.source.content_hash == planned_hash
         ):
-            applied.unchanged.append(spec.id)
+            unchanged.append(spec.id)
         else:
             if current is not None and current.created_at:
                 spec = spec.model_copy(update={"created_at": current.created_at})
             store.write(project_id, "specs", spec)
-            applied.written.append(spec.id)
+            written.append(spec.id)
             log.info("refine project=%s specList=%s wrote spec=%s", project_id, spec_list.id, spec.id)
         if spec.status == "ready":
-            applied.ready.append(spec.id)
-    return applied
-
-
-def _deprecate_dropped_specs(
-    store: ProjectStore,
-    project_id: str,
-    spec_list: SpecList,
-    derived: list[str],
-    warnings: list[str],
-    *,
-    now: str,
-) -> list[str]:
-    """Set ``deprecated`` on specs the list derived before but no longer does (hand-edited ones are kept)."""
+            ready.append(spec.id)
     deprecated: list[str] = []
     for old_id in spec_list.derived_spec_ids:
         if old_id in derived:
@@ -787,44 +733,41 @@ def _deprecate_dropped_specs(
             warnings.append(
                 f"spec {old_id} is no longer derived from the list; it was edited by hand, so kept"
             )
-    return deprecated
-
-
-def _store_report(
-    store: ProjectStore,
-    project_id: str,
-    spec_list: SpecList,
-    report: RefinementReport,
-    applied: _Applied,
-    *,
-    now: str,
-) -> SpecList:
-    """Store the report and the derived ids in the list, unless nothing but the time changed."""
+    report = RefinementReport(
+        rules_version=RULES_VERSION,
+        refined_at=now,
+        text_hash=text_hash(spec_list.text),
+        items=items,
+        warnings=warnings,
+    )
     previous = spec_list.refinement
     is_same = (
         previous is not None
         and spec_list.status == "refined"
-        and spec_list.derived_spec_ids == applied.derived
+        and spec_list.derived_spec_ids == derived
         and previous.model_copy(update={"refined_at": None}).model_dump(mode="json")
         == report.model_copy(update={"refined_at": None}).model_dump(mode="json")
     )
     if is_same:
-        return spec_list
-    stored = spec_list.model_copy(
-        update={
-            "status": "refined",
-            "derived_spec_ids": applied.derived,
-            "refinement": report,
-            "updated_at": now,
-        }
+        stored = spec_list
+    else:
+        stored = spec_list.model_copy(
+            update={"status": "refined", "derived_spec_ids": derived, "refinement": report, "updated_at": now}
+        )
+        store.write(project_id, "spec-lists", stored)
+        log.info(
+            "refine project=%s specList=%s specs=%d written=%d kept=%d",
+            project_id,
+            spec_list.id,
+            len(derived),
+            len(written),
+            len(kept),
+        )
+    return RefinementOutcome(
+        spec_list=stored,
+        written=tuple(written),
+        unchanged=tuple(unchanged),
+        kept=tuple(kept),
+        deprecated=tuple(deprecated),
+        ready=tuple(ready),
     )
-    store.write(project_id, "spec-lists", stored)
-    log.info(
-        "refine project=%s specList=%s specs=%d written=%d kept=%d",
-        project_id,
-        spec_list.id,
-        len(applied.derived),
-        len(applied.written),
-        len(applied.kept),
-    )
-    return stored
