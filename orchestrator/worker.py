@@ -27,7 +27,7 @@ from assetgen.jobs import enqueue_children, error_class_of, list_jobs, record_fa
 from assetgen.models import Job
 from assetgen.models.job import Progress
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore
+from assetgen.store import ProjectStore, write_bytes_atomic
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool
@@ -425,7 +425,7 @@ def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job
             path = store.record_path(project_id, "jobs", job_id)
             keep = Path(f"{path}.corrupt")
             if not keep.exists():
-                keep.write_bytes(path.read_bytes())
+                write_bytes_atomic(keep, path.read_bytes())  # atomic like every other write
             now = now_iso()
             failed = Job(
                 id=job_id,
