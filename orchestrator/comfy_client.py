@@ -71,13 +71,6 @@ class ComfyClient:
                 f"ComfyUI at {self.base_url} cannot be reached ({exc.__class__.__name__}: {exc})"
             ) from exc
 
-    async def health(self) -> dict[str, Any]:
-        """``/system_stats``; raises BackendUnavailable when the server does not answer."""
-        status, data = await self._json("GET", "/system_stats", timeout=aiohttp.ClientTimeout(total=5))
-        if status != 200:
-            raise BackendUnavailable(f"ComfyUI at {self.base_url} answered {status} to /system_stats")
-        return data
-
     async def queue_remaining(self) -> int:
         """How many prompts the server has queued or running (``GET /prompt``)."""
         _, data = await self._json("GET", "/prompt", timeout=aiohttp.ClientTimeout(total=3))
@@ -117,9 +110,6 @@ class ComfyClient:
 
     async def interrupt(self) -> None:
         await self._json("POST", "/interrupt")
-
-    async def delete_from_queue(self, prompt_id: str) -> None:
-        await self._json("POST", "/queue", json={"delete": [prompt_id]})
 
     async def view(self, item: OutputFile) -> bytes:
         """Download an output file through ``/view`` (works for a remote ComfyUI)."""
@@ -175,8 +165,12 @@ class ComfyClient:
             raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
         finally:
             watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            try:
                 await watcher
+            except asyncio.CancelledError:
+                pass
+            except Exception as exc:  # the WebSocket is only a hint: history polling decided the outcome
+                log.debug("prompt=%s WebSocket watcher ended with %s: %s", prompt_id, type(exc).__name__, exc)
 
     def _raise_for_status(self, prompt_id: str, entry: dict[str, Any]) -> None:
         status = entry.get("status") or {}

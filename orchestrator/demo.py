@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetgen.clock import ms_from_iso
 from assetgen.errors import Conflict
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
-from assetgen.jobs import create_job, ms_from_iso
+from assetgen.jobs import create_job
 from assetgen.models import Asset, Job
 from assetgen.projects import init_project
 from assetgen.settings import Settings

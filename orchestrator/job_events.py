@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assetgen.errors import AssetgenError
+from assetgen.models.api import JobRemoved
 from assetgen.store import ProjectStore
 
 log = logging.getLogger(__name__)
@@ -75,5 +76,8 @@ async def watch_jobs(
         removed = sorted(key for key in seen if key not in current)
         seen = current
         events = [JobEvent("job", job) for job in await asyncio.to_thread(read_jobs, store, changed)]
-        events += [JobEvent("removed", {"projectId": pid, "id": job_id}) for pid, job_id in removed]
+        events += [
+            JobEvent("removed", JobRemoved(project_id=pid, id=job_id).model_dump(mode="json"))
+            for pid, job_id in removed
+        ]
         yield events

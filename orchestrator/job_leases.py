@@ -11,23 +11,18 @@ and release happens inside the project's job lock (an flock), so the slot table
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assetgen.clock import now_iso
+from assetgen.clock import ms_from_iso, now_iso, now_ms
 from assetgen.errors import InvalidInput
-from assetgen.jobs import fail_stuck_job, is_stuck, ms_from_iso
+from assetgen.jobs import fail_stuck_job, is_stuck
 from assetgen.models import Job
 from assetgen.models.job import Lease
 from assetgen.store import ProjectStore, read_json, write_json_atomic
 
 log = logging.getLogger(__name__)
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,20 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from assetgen.clock import now_iso
-from assetgen.errors import AssetgenError, BackendUnavailable, NotFound
+from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput, NotFound
 from assetgen.ids import new_ulid
-from assetgen.jobs import enqueue_children, list_jobs, record_failure
+from assetgen.jobs import enqueue_children, error_class_of, list_jobs, record_failure
 from assetgen.models import Job
 from assetgen.models.job import Progress
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore
+from assetgen.store import ProjectStore, write_bytes_atomic
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool
@@ -38,28 +38,20 @@ from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_
 log = logging.getLogger(__name__)
 
 
-def lease_config_from_env(env: dict[str, str] | os._Environ[str] | None = None) -> LeaseConfig:
-    """``ASSETGEN_WORKER_PROJECT_CONCURRENCY`` (default 1) and ``ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS`` (30000)."""
-    env = os.environ if env is None else env
-    try:
-        concurrency = int(env.get("ASSETGEN_WORKER_PROJECT_CONCURRENCY", "1"))
-        ttl = int(env.get("ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS", "30000"))
-    except ValueError as exc:
-        raise AssetgenError(f"worker settings must be integers: {exc}") from exc
+def lease_config_of(settings: Settings) -> LeaseConfig:
+    """The lease settings (``ASSETGEN_WORKER_PROJECT_CONCURRENCY`` >= 1, ``..._LOCK_TTL_MS`` >= 1000)."""
+    concurrency, ttl = settings.worker_project_concurrency, settings.worker_project_lock_ttl_ms
     if concurrency < 1 or ttl < 1000:
         raise AssetgenError("ASSETGEN_WORKER_PROJECT_CONCURRENCY must be >= 1 and ..._LOCK_TTL_MS >= 1000")
     return LeaseConfig(concurrency=concurrency, lock_ttl_ms=ttl)
 
 
-def error_class_of(exc: BaseException) -> str:
-    """retryable | non_retryable | timeout | upstream_unavailable, for the retry policy."""
-    if isinstance(exc, BackendUnavailable):
-        return "upstream_unavailable"
-    if isinstance(exc, asyncio.TimeoutError | TimeoutError):
-        return "timeout"
-    if isinstance(exc, AssetgenError):
-        return "non_retryable"
-    return "retryable"
+def lease_config_from_env(env: Mapping[str, str] | None = None) -> LeaseConfig:
+    """The lease settings read from ``env`` (default: the process environment), through ``Settings``."""
+    try:
+        return lease_config_of(Settings.from_env(env))
+    except InvalidInput as exc:
+        raise AssetgenError(f"worker settings must be integers: {exc}") from exc
 
 
 class Worker:
@@ -77,7 +69,7 @@ class Worker:
         self.settings = settings
         self.store = ProjectStore(settings.data_dir)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{new_ulid()[-6:]}"
-        self.lease = lease or lease_config_from_env()
+        self.lease = lease or lease_config_of(settings)
         self.rescan_s = rescan_s
         self.progress_interval_s = progress_interval_s
         self._wake = asyncio.Event()
@@ -165,89 +157,68 @@ class Worker:
 
     # -- one job ----------------------------------------------------------------------------
     async def _run_job(self, job: Job) -> None:
-        project_id = job.project_id
+        """Run one claimed job to its end: handler under a heartbeat, then succeed, fail, cancel or let go."""
+        run = _JobRun(self, job)
         started = time.monotonic()
+        beat = asyncio.create_task(run.heartbeat())
         handler_task: asyncio.Task[dict[str, Any]] | None = None
-        lost = asyncio.Event()
-        canceled = asyncio.Event()
-        last_progress = {"at": 0.0}
-
-        async def update(change: Callable[[Job], None] | None = None, *, release: bool = False) -> Job | None:
-            return await asyncio.to_thread(
-                update_owned_job,
-                self.store,
-                project_id,
-                job.id,
-                self.worker_id,
-                self.lease,
-                change,
-                release=release,
-            )
-
-        async def report_progress(value: float, maximum: float, message: str) -> None:
-            now = time.monotonic()
-            if now - last_progress["at"] < self.progress_interval_s and value < maximum:
-                return
-            last_progress["at"] = now
-            percent = 0.0 if maximum <= 0 else min(100.0, 100.0 * value / maximum)
-            progress = Progress(value=value, max=maximum, percent=round(percent, 1), message=message)
-            if await update(lambda j: setattr(j, "progress", progress)) is None:
-                lost.set()
-
-        async def save_plan(plan: dict[str, Any]) -> None:
-            if await update(lambda j: setattr(j, "plan", plan)) is None:
-                lost.set()
-
-        async def heartbeat() -> None:
-            while True:
-                await asyncio.sleep(self.lease.lock_ttl_ms / 3000)
-                current = await update()
-                if current is None:
-                    lost.set()
-                    return
-                if current.cancel_requested:
-                    canceled.set()
-                    return
-
-        context = JobContext(
-            store=self.store,
-            job=job,
-            settings=self.settings,
-            run_on_comfy=self._run_on_comfy,
-            report_progress=report_progress,
-            save_plan=save_plan,
-        )
-        beat = asyncio.create_task(heartbeat())
         try:
-            handler_task = asyncio.create_task(get_handler(job.type)(context))
-            stop_waits = [asyncio.create_task(lost.wait()), asyncio.create_task(canceled.wait())]
-            await asyncio.wait([handler_task, *stop_waits], return_when=asyncio.FIRST_COMPLETED)
-            for waiter in stop_waits:
-                waiter.cancel()
-            if not handler_task.done():
-                handler_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await handler_task
-                await self._interrupt_comfy()
-                if canceled.is_set():
-                    await self._finish(job, update, status="canceled", error="canceled while running")
-                else:
-                    log.warning(
-                        "worker=%s lost the lease of job=%s; another worker runs it", self.worker_id, job.id
-                    )
-                return
-            output = handler_task.result()
-            await self._succeed(job, output, update)
+            handler_task = asyncio.create_task(get_handler(job.type)(self._context_for(run)))
+            if await self._handler_finished_first(handler_task, run):
+                await self._succeed(job, handler_task.result(), run.update)
+            else:
+                await self._stop_handler(handler_task, run)
         except asyncio.CancelledError:
             if handler_task is not None and not handler_task.done():
                 handler_task.cancel()
             raise
         except Exception as exc:
             if not isinstance(exc, AssetgenError):
-                log.exception("job=%s project=%s failed with an unexpected error", job.id, project_id)
-            await self._fail(job, exc, update, duration_ms=int((time.monotonic() - started) * 1000))
+                log.exception("job=%s project=%s failed with an unexpected error", job.id, job.project_id)
+            await self._fail(job, exc, run.update, duration_ms=int((time.monotonic() - started) * 1000))
         finally:
             beat.cancel()
+
+    def _context_for(self, run: _JobRun) -> JobContext:
+        """What the handler may use; its progress and plan writes go through the run's lease check."""
+        return JobContext(
+            store=self.store,
+            job=run.job,
+            settings=self.settings,
+            run_on_comfy=self._run_on_comfy,
+            report_progress=run.report_progress,
+            save_plan=run.save_plan,
+        )
+
+    @staticmethod
+    async def _handler_finished_first(handler_task: asyncio.Task[dict[str, Any]], run: _JobRun) -> bool:
+        """Wait until the handler ends, the lease is lost or a cancel is requested; True if the handler ended."""
+        stop_waits = [asyncio.create_task(run.lost.wait()), asyncio.create_task(run.canceled.wait())]
+        try:
+            await asyncio.wait([handler_task, *stop_waits], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in stop_waits:
+                waiter.cancel()
+        return handler_task.done()
+
+    async def _stop_handler(self, handler_task: asyncio.Task[dict[str, Any]], run: _JobRun) -> None:
+        """Stop a handler that must not finish (canceled, or the lease went to another worker)."""
+        handler_task.cancel()
+        try:
+            await handler_task
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # it failed while being stopped: the stop decides the job's fate
+            log.warning(
+                "job=%s project=%s failed while being stopped: %s", run.job.id, run.job.project_id, exc
+            )
+        await self._interrupt_comfy()
+        if run.canceled.is_set():
+            await self._finish(run.job, run.update, status="canceled", error="canceled while running")
+        else:
+            log.warning(
+                "worker=%s lost the lease of job=%s; another worker runs it", self.worker_id, run.job.id
+            )
 
     async def _succeed(
         self, job: Job, output: dict[str, Any], update: Callable[..., Awaitable[Job | None]]
@@ -353,13 +324,72 @@ class Worker:
         if self._pool is None:
             return
         for client in self._pool.clients:
-            with contextlib.suppress(AssetgenError):
+            try:
                 await client.interrupt()
+            except AssetgenError as exc:  # the server is gone or busy: nothing of ours runs there then
+                log.warning(
+                    "worker=%s could not interrupt ComfyUI at %s: %s", self.worker_id, client.base_url, exc
+                )
 
     async def _close_backends(self) -> None:
         if self._session is not None:
             await self._session.close()
         self._pool, self._session = None, None
+
+
+class _JobRun:
+    """One claimed job while it runs: its stop signals and the writes that hold only while the lease does."""
+
+    def __init__(self, worker: Worker, job: Job) -> None:
+        self.worker = worker
+        self.job = job
+        self.lost = asyncio.Event()
+        self.canceled = asyncio.Event()
+        self._last_progress_at = 0.0
+
+    async def update(
+        self, change: Callable[[Job], None] | None = None, *, release: bool = False
+    ) -> Job | None:
+        """Apply ``change`` to the stored job if this worker still owns it (None when the lease is gone)."""
+        worker = self.worker
+        return await asyncio.to_thread(
+            update_owned_job,
+            worker.store,
+            self.job.project_id,
+            self.job.id,
+            worker.worker_id,
+            worker.lease,
+            change,
+            release=release,
+        )
+
+    async def report_progress(self, value: float, maximum: float, message: str) -> None:
+        """Store progress, at most once per ``progress_interval_s`` (the last step always)."""
+        now = time.monotonic()
+        if now - self._last_progress_at < self.worker.progress_interval_s and value < maximum:
+            return
+        self._last_progress_at = now
+        percent = 0.0 if maximum <= 0 else min(100.0, 100.0 * value / maximum)
+        progress = Progress(value=value, max=maximum, percent=round(percent, 1), message=message)
+        if await self.update(lambda j: setattr(j, "progress", progress)) is None:
+            self.lost.set()
+
+    async def save_plan(self, plan: dict[str, Any]) -> None:
+        """Freeze the generation plan into the job before the first prompt."""
+        if await self.update(lambda j: setattr(j, "plan", plan)) is None:
+            self.lost.set()
+
+    async def heartbeat(self) -> None:
+        """Renew the lease every third of its TTL; notice a lost lease or a cancel request."""
+        while True:
+            await asyncio.sleep(self.worker.lease.lock_ttl_ms / 3000)
+            current = await self.update()
+            if current is None:
+                self.lost.set()
+                return
+            if current.cancel_requested:
+                self.canceled.set()
+                return
 
 
 def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job]:
@@ -376,7 +406,7 @@ def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job
             path = store.record_path(project_id, "jobs", job_id)
             keep = Path(f"{path}.corrupt")
             if not keep.exists():
-                keep.write_bytes(path.read_bytes())
+                write_bytes_atomic(keep, path.read_bytes())  # atomic like every other write
             now = now_iso()
             failed = Job(
                 id=job_id,

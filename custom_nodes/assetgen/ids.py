@@ -55,6 +55,11 @@ def validate_file_name(value: object, *, what: str = "file name") -> str:
     return value
 
 
+def default_atlas_id(asset_id: str) -> str:
+    """The one atlas-id rule: an asset's (or spec's) default atlas is ``<assetId>-atlas`` (128 chars at most)."""
+    return validate_id(f"{validate_id(asset_id, what='asset id')[:122]}-atlas", what="atlas id")
+
+
 def new_ulid(*, now_ms: int | None = None) -> str:
     """A new ULID (26 Crockford base-32 characters, time-ordered by millisecond)."""
     ms = int(time.time() * 1000) if now_ms is None else now_ms

@@ -13,13 +13,14 @@ a child. Child ids derive from the parent id, so chaining twice creates nothing 
 
 from __future__ import annotations
 
+import logging
 import random
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
-from assetgen.clock import now_iso
-from assetgen.errors import Conflict, InvalidInput
+from assetgen.clock import iso_from_ms, ms_from_iso, now_iso
+from assetgen.errors import AssetgenError, BackendUnavailable, Conflict, InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
 from assetgen.models.base import parse_model
@@ -27,6 +28,8 @@ from assetgen.models.job import RetryRecord
 from assetgen.models.pixel_art import PixelateInput
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
+
+log = logging.getLogger(__name__)
 
 JOB_TYPES = ("generate", "bg_remove", "pixelate", "atlas_pack", "export", "autopilot", "autopilot_review")
 MAX_NEXT_JOBS = 64
@@ -57,6 +60,53 @@ def validate_job_input(job_type: str, data: Any) -> dict[str, Any]:
     return data
 
 
+def generate_job_input(
+    spec_id: str,
+    *,
+    variants: int | None = None,
+    seed: int | None = None,
+    seed_offset: int | None = None,
+    checkpoint_id: str | None = None,
+    template_id: str | None = None,
+    review_feedback: list[dict[str, Any]] | None = None,
+    next_jobs: list[NextJob] | None = None,
+) -> dict[str, Any]:
+    """The input of a ``generate`` job, as stored: only the keys given (the rest take the job's defaults).
+
+    ``seed`` fixes the base seed (variant i gets seed+i, ``overrides.seed``); ``seed_offset`` moves every
+    derived seed (a new round); ``checkpoint_id`` is a checkpoint record id (``checkpointName``)."""
+    given: dict[str, Any] = {
+        "spec_id": spec_id,
+        "template_id": template_id,
+        "checkpoint_name": checkpoint_id,
+        "variants": variants,
+        "overrides": {"seed": seed} if seed is not None else None,
+        "seed_offset": seed_offset,
+        "review_feedback": review_feedback or None,
+        "next_jobs": next_jobs or None,
+    }
+    request = parse_model(
+        GenerateInput, {k: v for k, v in given.items() if v is not None}, where="generate job input"
+    )
+    return request.model_dump(mode="json", exclude_unset=True)
+
+
+def require_referenced_records(
+    store: ProjectStore, project_id: str, job_type: str, data: dict[str, Any]
+) -> None:
+    """Refuse a job whose input names a record that does not exist (today: a generate job's spec)."""
+    if job_type == "generate":
+        spec_id = validate_id(
+            parse_model(GenerateInput, data, where="generate job input").spec_id, what="spec id"
+        )
+        if not store.exists(project_id, "specs", spec_id):
+            known = store.list_ids(project_id, "specs")
+            raise InvalidInput(
+                f"generate job: project {project_id!r} has no spec {spec_id!r} (known: {known[:20]}); "
+                "create it or refine a wishlist first"
+            )
+
+
 def create_job(
     store: ProjectStore,
     project_id: str,
@@ -70,6 +120,7 @@ def create_job(
     """Validate and store a new queued job (atomic write; a job id that exists is a Conflict)."""
     project = store.read_project(project_id)
     validate_job_input(job_type, data)
+    require_referenced_records(store, project_id, job_type, data)
     job_id = validate_id(job_id, what="job id") if job_id else new_ulid()
     now = now_iso()
     policy = project.policies.retry_policy
@@ -90,17 +141,35 @@ def create_job(
     return job
 
 
-def list_jobs(store: ProjectStore, project_id: str, *, status: str | None = None) -> list[Job]:
-    """The project's jobs, oldest first; ``status`` filters. Unreadable job files are skipped here."""
-    jobs = []
+@dataclass(frozen=True)
+class JobListing:
+    """A project's jobs, oldest first, and the ids of job files that could not be read (skipped)."""
+
+    jobs: list[Job]
+    unreadable: list[str]
+
+
+def read_job_listing(store: ProjectStore, project_id: str, *, status: str | None = None) -> JobListing:
+    """The project's jobs, oldest first (``status`` filters), and the ids of unreadable job files.
+
+    An unreadable file is skipped, counted and logged (the worker marks it failed when it next scans);
+    callers report the count so nobody mistakes a broken file for a missing job."""
+    jobs, unreadable = [], []
     for job_id in store.list_ids(project_id, "jobs"):
         try:
             job = store.read(project_id, "jobs", job_id)
-        except InvalidInput:
+        except InvalidInput as exc:
+            unreadable.append(job_id)
+            log.warning("project=%s job=%s unreadable job file skipped: %s", project_id, job_id, exc)
             continue
         if status is None or job.status == status:
             jobs.append(job)
-    return sorted(jobs, key=lambda j: (j.created_at or "", j.id))
+    return JobListing(jobs=sorted(jobs, key=lambda j: (j.created_at or "", j.id)), unreadable=unreadable)
+
+
+def list_jobs(store: ProjectStore, project_id: str, *, status: str | None = None) -> list[Job]:
+    """The project's jobs, oldest first; ``status`` filters. Unreadable job files are skipped (and logged)."""
+    return read_job_listing(store, project_id, status=status).jobs
 
 
 def request_cancel(store: ProjectStore, project_id: str, job_id: str) -> Job:
@@ -253,6 +322,18 @@ def retry_delay_ms(policy: RetryPolicy, attempt: int, *, rng: random.Random | No
     return max(0, int(delay * (1 + jitter)))
 
 
+def error_class_of(exc: BaseException) -> str:
+    """The retry policy's class of a failure: upstream_unavailable (ComfyUI unreachable), timeout,
+    non_retryable (our own errors: bad input, missing records) or retryable (anything unexpected)."""
+    if isinstance(exc, BackendUnavailable):
+        return "upstream_unavailable"
+    if isinstance(exc, TimeoutError):  # asyncio.TimeoutError is TimeoutError since Python 3.11
+        return "timeout"
+    if isinstance(exc, AssetgenError):
+        return "non_retryable"
+    return "retryable"
+
+
 def record_failure(
     job: Job,
     *,
@@ -335,13 +416,3 @@ def list_exceptions(store: ProjectStore, project_id: str) -> list[Job]:
     store.read_project(project_id)  # NotFound names the projects that exist
     escalated = [j for j in list_jobs(store, project_id, status="failed") if j.escalated_at]
     return sorted(escalated, key=lambda j: (j.escalated_at or "", j.id), reverse=True)
-
-
-def iso_from_ms(ms: int) -> str:
-    """Epoch milliseconds as the contracts' ISO 8601 UTC string."""
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def ms_from_iso(text: str) -> int:
-    """The contracts' ISO 8601 string as epoch milliseconds."""
-    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)

@@ -16,6 +16,7 @@ from assetgen.models import (
     Project,
 )
 from assetgen.models.generation import GenerationPlan
+from assetgen.models.job import AtlasPackInput, AutopilotInput, ExportInput
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -29,6 +30,9 @@ def schema_models() -> dict[str, type]:
         "generation-plan": GenerationPlan,
         "variant-metadata": VariantMetadata,
         "bg-remove-input": BgRemoveInput,
+        "atlas-pack-input": AtlasPackInput,
+        "export-input": ExportInput,
+        "autopilot-input": AutopilotInput,
     }
     models.update({f"catalog-{name}": model for name, model in CATALOG_MODELS.items()})
     models.update({RECORD_NOUNS[folder]: model for folder, model in RECORD_MODELS.items()})

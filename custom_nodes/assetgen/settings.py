@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assetgen.errors import InvalidInput
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
 
@@ -46,6 +48,16 @@ class Settings(BaseModel):
         default="u2netp", description="ASSETGEN_REMBG_MODEL: model name or .onnx path for auto/rembg."
     )
 
+    worker_project_concurrency: int = Field(
+        default=1, description="ASSETGEN_WORKER_PROJECT_CONCURRENCY: running jobs per project, all workers."
+    )
+    worker_project_lock_ttl_ms: int = Field(
+        default=30000, description="ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS: a running job's lease (ms)."
+    )
+    api_token: str | None = Field(
+        default=None, repr=False, description="ASSETGEN_API_TOKEN: the bearer token of `assetgen serve`."
+    )
+
     def rembg_dir(self) -> Path:
         """The rembg home: ``rembg_home`` or ``<cache_dir>/rembg`` (where set-up puts u2netp)."""
         return self.rembg_home or self.cache_dir / "rembg"
@@ -70,4 +82,18 @@ class Settings(BaseModel):
             if env.get("ASSETGEN_REMBG_HOME")
             else None,
             rembg_model=env.get("ASSETGEN_REMBG_MODEL") or "u2netp",
+            worker_project_concurrency=_int_from_env(env, "ASSETGEN_WORKER_PROJECT_CONCURRENCY", 1),
+            worker_project_lock_ttl_ms=_int_from_env(env, "ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS", 30000),
+            api_token=env.get("ASSETGEN_API_TOKEN", "").strip() or None,
         )
+
+
+def _int_from_env(env: Mapping[str, str], name: str, default: int) -> int:
+    """An integer variable (blank or unset: ``default``); anything else is an error naming the variable."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be an integer, got {raw!r}") from exc

@@ -19,6 +19,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -34,6 +35,40 @@ M = TypeVar("M", bound=BaseModel)
 IMAGE_KINDS = ("original", "preview", "alpha", "pixel")
 # AssetGenerator's legacy single baseline profile at the project root; resolved like baseline-profiles/<id>.json.
 LEGACY_BASELINE_FILE = "baseline-profile.json"
+
+
+@dataclass(frozen=True)
+class StoredImagePath:
+    """The parts of a stored image path ``projects/<p>/files/images/<assetId>/<kind>/<name>``."""
+
+    asset_id: str
+    kind: str
+    file_name: str
+
+    @property
+    def variant_id(self) -> str:
+        """The variant id: the file name without its suffix."""
+        return PurePosixPath(self.file_name).stem
+
+
+def parse_image_path(
+    stored: str, project_id: str, *, kinds: tuple[str, ...] = IMAGE_KINDS, what: str = "image path"
+) -> StoredImagePath:
+    """Split a stored image path of ``project_id`` into asset id, kind and file name (InvalidInput otherwise).
+
+    Only the shape is checked; the caller decides what the file name may be (``...`` = a whole folder)."""
+    parts = PurePosixPath(str(stored)).parts
+    if (
+        len(parts) != 7
+        or parts[:2] != ("projects", project_id)
+        or parts[2:4] != ("files", "images")
+        or parts[5] not in kinds
+    ):
+        kind = kinds[0] if len(kinds) == 1 else "<kind>"
+        raise InvalidInput(
+            f"{what} {stored!r} is not projects/{project_id}/files/images/<assetId>/{kind}/<variantId>.png"
+        )
+    return StoredImagePath(asset_id=parts[4], kind=parts[5], file_name=parts[6])
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

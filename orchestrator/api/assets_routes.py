@@ -38,6 +38,7 @@ from assetgen.review import decisions, gallery, reviewer_jobs
 from assetgen.store import ProjectStore
 from orchestrator.api.bodies import read_json_object
 from orchestrator.api.keys import STORE
+from orchestrator.api.openapi import api
 
 M = TypeVar("M", bound=BaseModel)
 ASSET = "/api/projects/{project_id}/assets/{asset_id}"
@@ -59,16 +60,6 @@ def register(app: web.Application) -> None:
     app.router.add_post(ASSET + "/bg-remove", post_asset_bg_remove)
     app.router.add_post(ASSET + "/regenerate", post_regenerate)
     app.router.add_post(ASSET + "/pack", post_pack)
-
-
-def api(request_model: type[BaseModel] | None, response_model: type[BaseModel]):
-    """Describe a handler for the OpenAPI document (``handler.__api__``, read by orchestrator.api.openapi)."""
-
-    def mark(handler):
-        handler.__api__ = {"request": request_model, "response": response_model}
-        return handler
-
-    return mark
 
 
 def ids(request: web.Request, *names: str) -> list[str]:
@@ -100,25 +91,25 @@ def store_of(request: web.Request) -> ProjectStore:
     return request.app[STORE]
 
 
-@api(None, ReviewConfig)
+@api(response=ReviewConfig)
 async def get_review_config(request: web.Request) -> web.Response:
     (project_id,) = ids(request, "project_id")
     return reply(await asyncio.to_thread(gallery.review_config, store_of(request), project_id))
 
 
-@api(None, AssetList)
+@api(response=AssetList)
 async def list_assets(request: web.Request) -> web.Response:
     (project_id,) = ids(request, "project_id")
     return reply(await asyncio.to_thread(gallery.list_asset_summaries, store_of(request), project_id))
 
 
-@api(None, Asset)
+@api(response=Asset)
 async def get_asset(request: web.Request) -> web.Response:
     project_id, asset_id = ids(request, "project_id", "asset_id")
     return reply(await asyncio.to_thread(store_of(request).read, project_id, "assets", asset_id))
 
 
-@api(None, VariantPage)
+@api(response=VariantPage)
 async def list_variants(request: web.Request) -> web.Response:
     project_id, asset_id = ids(request, "project_id", "asset_id")
     offset = query_int(request, "offset", 0)
@@ -146,25 +137,25 @@ async def _review(request: web.Request, call, **kwargs) -> web.Response:
     return reply(gallery.review_result(asset, variant_id, change_id=change_id))
 
 
-@api(DecisionBody, ReviewResult)
+@api(request=DecisionBody, response=ReviewResult)
 async def post_decision(request: web.Request) -> web.Response:
     data = await body(request, DecisionBody)
     return await _review(request, decisions.decide, decision=data.decision, note=data.note, by=data.by)
 
 
-@api(ReviewerBody, ReviewResult)
+@api(request=ReviewerBody, response=ReviewResult)
 async def post_primary(request: web.Request) -> web.Response:
     data = await body(request, ReviewerBody)
     return await _review(request, decisions.set_primary, by=data.by)
 
 
-@api(NoteBody, ReviewResult)
+@api(request=NoteBody, response=ReviewResult)
 async def post_note(request: web.Request) -> web.Response:
     data = await body(request, NoteBody)
     return await _review(request, decisions.set_note, note=data.note, by=data.by)
 
 
-@api(TagsBody, ReviewResult)
+@api(request=TagsBody, response=ReviewResult)
 async def post_tags(request: web.Request) -> web.Response:
     data = await body(request, TagsBody)
     return await _review(
@@ -172,13 +163,13 @@ async def post_tags(request: web.Request) -> web.Response:
     )
 
 
-@api(RatingBody, ReviewResult)
+@api(request=RatingBody, response=ReviewResult)
 async def post_rating(request: web.Request) -> web.Response:
     data = await body(request, RatingBody)
     return await _review(request, decisions.set_rating, rating=data.rating, by=data.by)
 
 
-@api(UndoBody, ReviewResult)
+@api(request=UndoBody, response=ReviewResult)
 async def post_undo(request: web.Request) -> web.Response:
     data = await body(request, UndoBody)
     project_id, asset_id, variant_id = ids(request, "project_id", "asset_id", "variant_id")
@@ -194,7 +185,7 @@ async def post_undo(request: web.Request) -> web.Response:
     return reply(gallery.review_result(asset, variant_id))
 
 
-@api(ReviewerBody, JobsStarted)
+@api(request=ReviewerBody, response=JobsStarted, status=201)
 async def post_variant_bg_remove(request: web.Request) -> web.Response:
     await body(request, ReviewerBody)
     project_id, asset_id, variant_id = ids(request, "project_id", "asset_id", "variant_id")
@@ -204,7 +195,7 @@ async def post_variant_bg_remove(request: web.Request) -> web.Response:
     return reply(started, status=201)
 
 
-@api(BgRemoveBody, JobsStarted)
+@api(request=BgRemoveBody, response=JobsStarted, status=201)
 async def post_asset_bg_remove(request: web.Request) -> web.Response:
     data = await body(request, BgRemoveBody)
     project_id, asset_id = ids(request, "project_id", "asset_id")
@@ -214,7 +205,7 @@ async def post_asset_bg_remove(request: web.Request) -> web.Response:
     return reply(started, status=201)
 
 
-@api(RegenerateBody, JobsStarted)
+@api(request=RegenerateBody, response=JobsStarted, status=201)
 async def post_regenerate(request: web.Request) -> web.Response:
     data = await body(request, RegenerateBody)
     project_id, asset_id = ids(request, "project_id", "asset_id")
@@ -230,7 +221,7 @@ async def post_regenerate(request: web.Request) -> web.Response:
     return reply(started, status=201)
 
 
-@api(PackBody, JobsStarted)
+@api(request=PackBody, response=JobsStarted, status=201)
 async def post_pack(request: web.Request) -> web.Response:
     data = await body(request, PackBody)
     project_id, asset_id = ids(request, "project_id", "asset_id")

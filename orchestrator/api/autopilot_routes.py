@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from pydantic import Field
 
@@ -27,8 +29,12 @@ def register(app: web.Application) -> None:
 async def start(request: web.Request) -> web.Response:
     """Queue one autopilot job per ready spec; answers the jobs and the specs skipped as not ready."""
     body = await parse_body(request, AutopilotRequest, optional=True)
-    jobs, skipped = start_autopilot(
-        request.app[STORE], request.match_info["project_id"], body.spec_ids, variants=body.variants
+    jobs, skipped = await asyncio.to_thread(
+        start_autopilot,
+        request.app[STORE],
+        request.match_info["project_id"],
+        body.spec_ids,
+        variants=body.variants,
     )
     return web.json_response(
         {"jobs": [j.model_dump(mode="json") for j in jobs], "skipped": skipped}, status=201

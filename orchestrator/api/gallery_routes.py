@@ -12,6 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from assetgen.errors import NotFound
+from orchestrator.api.openapi import api
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "gallery" / "static"
 STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\.(?:js|css|html|svg)$")
@@ -25,7 +26,9 @@ def register(app: web.Application) -> None:
     app.router.add_get("/gallery/{name}", get_static)
 
 
+@api(status=302)
 async def redirect_to_gallery(request: web.Request) -> web.Response:
+    """Redirect to the gallery page (``/gallery/``), keeping the query string."""
     query = f"?{request.query_string}" if request.query_string else ""
     raise web.HTTPFound(f"/gallery/{query}")
 

@@ -6,7 +6,7 @@ import asyncio
 
 from aiohttp import web
 
-from assetgen.jobs import create_job, list_jobs, request_cancel, requeue_for_retry
+from assetgen.jobs import create_job, read_job_listing, request_cancel, requeue_for_retry
 from assetgen.models import Job
 from assetgen.models.api import JobList, JobListQuery, JobRequest, JobSnapshot
 from orchestrator.api.bodies import json_body, parse_body, parse_query
@@ -46,34 +46,38 @@ async def queue_job(request: web.Request) -> web.Response:
 
 @api(query=JobListQuery, response=JobList)
 async def list_project_jobs(request: web.Request) -> web.Response:
-    """List the project's jobs, oldest first (``?status=`` filters)."""
+    """List the project's jobs, oldest first (``?status=`` filters); ``unreadable`` names broken files."""
     query = parse_query(request, JobListQuery)
-    jobs = await asyncio.to_thread(
-        list_jobs, request.app[STORE], request.match_info["project_id"], status=query.status
+    listing = await asyncio.to_thread(
+        read_job_listing, request.app[STORE], request.match_info["project_id"], status=query.status
     )
-    return json_body({"jobs": [job.model_dump(mode="json") for job in jobs]})
+    return json_body(JobList(jobs=listing.jobs, unreadable=listing.unreadable))
 
 
 @api(response=Job)
 async def get_job(request: web.Request) -> web.Response:
     """Read one job: status, progress, attempts, error, output."""
-    return json_body(
-        request.app[STORE].read(request.match_info["project_id"], "jobs", request.match_info["job_id"])
+    job = await asyncio.to_thread(
+        request.app[STORE].read, request.match_info["project_id"], "jobs", request.match_info["job_id"]
     )
+    return json_body(job)
 
 
 @api(response=Job)
 async def cancel_job(request: web.Request) -> web.Response:
     """Cancel a queued job now, or ask the worker to stop a running one (409 when it has finished)."""
-    job = request_cancel(request.app[STORE], request.match_info["project_id"], request.match_info["job_id"])
+    # The cancel takes the project's job lock and reads files: off the event loop, like every route.
+    job = await asyncio.to_thread(
+        request_cancel, request.app[STORE], request.match_info["project_id"], request.match_info["job_id"]
+    )
     return json_body(job)
 
 
 @api(response=Job)
 async def retry_job(request: web.Request) -> web.Response:
     """Queue a failed or canceled job again with a fresh set of attempts (409 otherwise)."""
-    job = requeue_for_retry(
-        request.app[STORE], request.match_info["project_id"], request.match_info["job_id"]
+    job = await asyncio.to_thread(
+        requeue_for_retry, request.app[STORE], request.match_info["project_id"], request.match_info["job_id"]
     )
     return json_body(job)
 
@@ -82,7 +86,7 @@ async def retry_job(request: web.Request) -> web.Response:
 async def job_events(request: web.Request) -> web.StreamResponse:
     """Live job changes of a project as Server-Sent Events (snapshot, then job / removed events)."""
     project_id = request.match_info["project_id"]
-    request.app[STORE].read_project(project_id)  # 404 before the stream starts
+    await asyncio.to_thread(request.app[STORE].read_project, project_id)  # 404 before the stream starts
     return await stream_events(
         request, watch_jobs(request.app[STORE], project_id, stop=request.app[SHUTDOWN])
     )

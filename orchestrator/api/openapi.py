@@ -25,7 +25,7 @@ from assetgen.models.api import ErrorBody
 F = TypeVar("F", bound=Callable[..., Any])
 OPENAPI_VERSION = "3.1.0"
 JSON = "application/json"
-HTTP_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content"}
+HTTP_REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 302: "Found"}
 # Answers of the site guard (middleware.check_site), on every operation or on those that change state.
 REFUSALS = {
     "403": "Forbidden: an Origin header that is not this server's own origin or an --allow-origin one, "

@@ -9,14 +9,15 @@ from aiohttp import web
 from assetgen.models.gallery import JobsStarted
 from assetgen.models.pixel_art import PixelateBody
 from assetgen.post.pixelate import queue_pixelate
-from orchestrator.api.assets_routes import ASSET, api, body, ids, reply, store_of
+from orchestrator.api.assets_routes import ASSET, body, ids, reply, store_of
+from orchestrator.api.openapi import api
 
 
 def register(app: web.Application) -> None:
     app.router.add_post(ASSET + "/pixelate", post_pixelate)
 
 
-@api(PixelateBody, JobsStarted)
+@api(request=PixelateBody, response=JobsStarted, status=201)
 async def post_pixelate(request: web.Request) -> web.Response:
     """Queue one pixelate job (201): the asset's approved variants, or ``variantIds``, made exact pixel art."""
     data = await body(request, PixelateBody)

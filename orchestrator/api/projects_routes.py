@@ -33,7 +33,7 @@ async def list_projects(request: web.Request) -> web.Response:
 @api(response=Project)
 async def get_project(request: web.Request) -> web.Response:
     """Read a project's project.json."""
-    project = request.app[STORE].read_project(request.match_info["project_id"])
+    project = await asyncio.to_thread(request.app[STORE].read_project, request.match_info["project_id"])
     return web.json_response(project.model_dump(mode="json"))
 
 
@@ -41,5 +41,5 @@ async def get_project(request: web.Request) -> web.Response:
 async def create_project(request: web.Request) -> web.Response:
     """Create a project from the demo template."""
     body = await parse_body(request, CreateProjectRequest)
-    project = init_project(request.app[STORE], body.id, name=body.name)
+    project = await asyncio.to_thread(init_project, request.app[STORE], body.id, name=body.name)
     return web.json_response(project.model_dump(mode="json"), status=201)

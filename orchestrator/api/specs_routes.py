@@ -38,7 +38,9 @@ async def list_specs(request: web.Request) -> web.Response:
 @api(response=AssetSpec)
 async def get_spec(request: web.Request) -> web.Response:
     """Read one spec."""
-    spec = request.app[STORE].read(request.match_info["project_id"], "specs", request.match_info["spec_id"])
+    spec = await asyncio.to_thread(
+        request.app[STORE].read, request.match_info["project_id"], "specs", request.match_info["spec_id"]
+    )
     return json_body(spec)
 
 

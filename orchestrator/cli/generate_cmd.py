@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from assetgen.generation.plan import plan_generation
-from assetgen.jobs import create_job
+from assetgen.jobs import create_job, generate_job_input
 from assetgen.models import Job
 from orchestrator import comfy_process
 from orchestrator.cli import CliContext
@@ -27,13 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
-    data: dict = {"specId": args.spec_id, "templateId": args.template}
-    if args.variants is not None:
-        data["variants"] = args.variants
-    if args.seed is not None:
-        data["overrides"] = {"seed": args.seed}
-    if args.checkpoint:
-        data["checkpointName"] = args.checkpoint
+    data = generate_job_input(
+        args.spec_id,
+        variants=args.variants,
+        seed=args.seed,
+        checkpoint_id=args.checkpoint or None,
+        template_id=args.template,
+    )
     # A clear one-line refusal before a job exists: unknown spec, a checkpoint not onboarded yet ...
     plan_generation(ctx.store, args.project_id, args.spec_id, checkpoint_id=args.checkpoint, random_seed=0)
     job = create_job(ctx.store, args.project_id, "generate", data)

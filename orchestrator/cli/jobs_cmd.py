@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from assetgen.errors import InvalidInput
-from assetgen.jobs import create_job, list_jobs, request_cancel, requeue_for_retry
+from assetgen.jobs import create_job, read_job_listing, request_cancel, requeue_for_retry
 from assetgen.models import Job
 from orchestrator.cli import CliContext
 from orchestrator.job_chains import run_chains
@@ -99,7 +99,14 @@ def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    jobs = list_jobs(ctx.store, args.project_id, status=args.status)
+    listing = read_job_listing(ctx.store, args.project_id, status=args.status)
+    jobs = listing.jobs
+    if listing.unreadable:
+        print(
+            f"assetgen: note: {len(listing.unreadable)} unreadable job file(s) skipped: "
+            f"{', '.join(listing.unreadable)} (`assetgen project check` says why)",
+            file=sys.stderr,
+        )
     ctx.emit(
         [j.model_dump(mode="json") for j in jobs], lambda: "\n".join(describe(j) for j in jobs) or "no jobs"
     )

@@ -98,7 +98,7 @@ def resolve_site_policy(args: argparse.Namespace, env: Mapping[str, str]) -> Sit
 
 
 def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
-    token = resolve_token(args, os.environ)
+    token = resolve_token(args, {TOKEN_ENV: ctx.settings.api_token or ""})
     site_policy = resolve_site_policy(args, os.environ)
     if not is_loopback(args.host) and not token:
         raise UsageError(

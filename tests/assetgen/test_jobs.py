@@ -138,3 +138,62 @@ def test_failures_retry_then_fail_and_escalate() -> None:
         bad, error="bad input", error_class="non_retryable", duration_ms=1, policy=policy, now_ms=0
     )
     assert bad.status == "failed" and bad.escalated_at is None
+
+
+def test_unreadable_job_files_are_skipped_counted_and_logged(demo_store: ProjectStore, caplog) -> None:
+    from assetgen.jobs import list_jobs, read_job_listing
+
+    job = create_job(demo_store, "demo", "generate", {"specId": "potion_icon"})
+    demo_store.record_path("demo", "jobs", "broken1").write_text('{"id": "broken1", "status": ')
+    listing = read_job_listing(demo_store, "demo")
+    assert [j.id for j in listing.jobs] == [job.id] and listing.unreadable == ["broken1"]
+    assert [j.id for j in list_jobs(demo_store, "demo")] == [job.id]
+    assert "broken1" in caplog.text and "unreadable" in caplog.text
+
+
+def test_one_function_builds_a_generate_jobs_input() -> None:
+    from assetgen.jobs import generate_job_input
+    from assetgen.models import NextJob
+
+    assert generate_job_input("potion_icon") == {"specId": "potion_icon"}
+    data = generate_job_input(
+        "potion_icon",
+        variants=4,
+        seed=7,
+        seed_offset=0,
+        checkpoint_id="ckpt_sd15_demo",
+        template_id="txt2img",
+        review_feedback=[{"variantId": "v1", "note": "pose", "tags": []}],
+        next_jobs=[NextJob(type="bg_remove", input={"assetId": "$output.assetId"})],
+    )
+    assert data == {
+        "specId": "potion_icon",
+        "templateId": "txt2img",
+        "checkpointName": "ckpt_sd15_demo",
+        "variants": 4,
+        "overrides": {"seed": 7},
+        "seedOffset": 0,
+        "reviewFeedback": [{"variantId": "v1", "note": "pose", "tags": []}],
+        "nextJobs": [{"type": "bg_remove", "input": {"assetId": "$output.assetId"}}],
+    }
+    with pytest.raises(InvalidInput, match="variants"):
+        generate_job_input("potion_icon", variants=0)
+
+
+def test_a_generate_job_for_a_missing_spec_is_refused(demo_store: ProjectStore) -> None:
+    with pytest.raises(InvalidInput, match="no_such_spec"):
+        create_job(demo_store, "demo", "generate", {"specId": "no_such_spec"})
+    assert demo_store.list_ids("demo", "jobs") == []
+
+
+def test_failures_are_classed_for_the_retry_policy() -> None:
+    from assetgen.errors import BackendUnavailable, NotFound
+    from assetgen.jobs import error_class_of
+
+    assert error_class_of(BackendUnavailable("down")) == "upstream_unavailable"
+    assert error_class_of(TimeoutError()) == "timeout"
+    assert (
+        error_class_of(NotFound("x")) == "non_retryable"
+        and error_class_of(InvalidInput("x")) == "non_retryable"
+    )
+    assert error_class_of(RuntimeError("boom")) == "retryable"

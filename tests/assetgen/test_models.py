@@ -113,3 +113,39 @@ def test_checked_in_schemas_are_current() -> None:
     ]
     assert not stale, f"schemas/ is stale for {stale}: run `make schemas`"
     assert {p.name for p in schema_dir.glob("*.schema.json")} == set(rendered)
+
+
+def test_asset_variants_are_walked_found_and_approved_by_one_rule() -> None:
+    from assetgen.errors import NotFound
+    from assetgen.models import AssetVersion, Variant
+
+    def variant(variant_id: str, status: str = "candidate") -> Variant:
+        return Variant(
+            id=variant_id, original_path=f"projects/p/files/images/a/original/{variant_id}.png", status=status
+        )
+
+    old = AssetVersion(
+        id="ver1",
+        status="approved",
+        primary_variant_id="v1",
+        variants=[variant("v1"), variant("v2", "selected"), variant("v3", "rejected")],
+    )
+    new = AssetVersion(
+        id="ver2", primary_variant_id="v4", variants=[variant("v4"), variant("v5", "rejected")]
+    )
+    asset = Asset(id="a", project_id="p", versions=[old, new])
+    assert [(ver.id, v.id) for ver, v in asset.iter_variants()] == [
+        ("ver1", "v1"),
+        ("ver1", "v2"),
+        ("ver1", "v3"),
+        ("ver2", "v4"),
+        ("ver2", "v5"),
+    ]
+    assert asset.find_variant("v4")[0].id == "ver2"
+    with pytest.raises(NotFound, match=r"'nope'.*'a'"):
+        asset.find_variant("nope")
+    # approved: selected, or the primary of an approved version; never rejected; a primary of a version
+    # still in review is not approved yet.
+    assert [v.id for _, v in asset.approved_variants()] == ["v1", "v2"]
+    rejected_primary = old.model_copy(update={"primary_variant_id": "v3"})
+    assert not rejected_primary.is_approved(rejected_primary.variants[2])

@@ -216,3 +216,22 @@ def test_file_names_that_are_windows_devices_are_refused(bad: str) -> None:
     with pytest.raises(InvalidInput, match="device name on Windows"):
         validate_file_name(bad)
     assert validate_file_name("console.png") == "console.png"
+
+
+def test_stored_image_paths_parse_into_asset_kind_and_variant() -> None:
+    from assetgen.store import parse_image_path
+
+    parsed = parse_image_path("projects/demo/files/images/slime/alpha/slime-v1.png", "demo")
+    assert (parsed.asset_id, parsed.kind, parsed.variant_id) == ("slime", "alpha", "slime-v1")
+    for bad in [
+        "projects/other/files/images/slime/alpha/v1.png",
+        "projects/demo/files/images/slime/thumbs/v1.png",
+        "projects/demo/files/images/slime/v1.png",
+        "projects/demo/assets/slime.json",
+    ]:
+        with pytest.raises(InvalidInput, match="is not projects/demo/files/images"):
+            parse_image_path(bad, "demo")
+    with pytest.raises(InvalidInput, match=r"originalPath .* is not .*/original/"):
+        parse_image_path(
+            "projects/demo/files/images/slime/alpha/v1.png", "demo", kinds=("original",), what="originalPath"
+        )

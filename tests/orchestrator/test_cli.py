@@ -87,3 +87,39 @@ def test_global_flags_work_before_and_after_the_subcommand(tmp_path: Path) -> No
     assert json.loads(intake.stdout)  # JSON, not the text form
     plain = run_cli("project", "list", data_dir=data)
     assert plain.stdout.strip() != before.stdout.strip(), "without --json the text form is printed"
+
+
+def test_a_generate_job_for_a_missing_spec_is_refused_before_it_exists(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_cli("project", "init", "g1", data_dir=data).returncode == 0
+    result = run_cli("generate", "g1", "no_such_spec", data_dir=data)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "no_such_spec" in result.stderr and "Traceback" not in result.stderr
+    assert not list((data / "projects" / "g1" / "jobs").glob("*.json"))
+
+
+def test_a_reader_that_goes_away_is_not_an_error(demo_store) -> None:
+    from assetgen.jobs import create_job
+
+    for _ in range(300):  # well over a pipe's and stdout's buffers as JSON
+        create_job(demo_store, "demo", "generate", {"specId": "potion_icon"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestrator.cli",
+            "--data-dir",
+            str(demo_store.root),
+            "--json",
+            "jobs",
+            "list",
+            "demo",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `assetgen jobs list demo | head -0`
+    stderr = proc.stderr.read() if proc.stderr is not None else ""
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in stderr and "Broken pipe" not in stderr, stderr

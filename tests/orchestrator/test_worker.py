@@ -153,3 +153,37 @@ def test_three_worker_processes_respect_the_per_project_limit(tmp_path: Path, co
         assert len(jobs) == 20 and all(j.status == "succeeded" and j.attempt == 1 for j in jobs)
         assert max_overlap(jobs) <= concurrency
         assert len({j.lease for j in jobs}) == 1 and jobs[0].lease is None, "every slot was released"
+
+
+def test_a_running_job_canceled_stops_and_a_failure_while_stopping_is_logged(
+    demo_store: ProjectStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from assetgen.jobs import request_cancel
+    from orchestrator import worker as worker_module
+
+    started = asyncio.Event()
+
+    async def slow_handler(ctx) -> dict:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise RuntimeError("cleanup broke") from None
+        return {}
+
+    monkeypatch.setattr(worker_module, "get_handler", lambda job_type: slow_handler)
+    job = create_job(demo_store, "demo", "export", {"profileId": "godot", "assetIds": ["x"]})
+    settings = Settings.from_env({}, data_dir=demo_store.root)
+
+    async def scenario() -> None:
+        worker = Worker(settings, lease=LeaseConfig(lock_ttl_ms=1000), rescan_s=0.2)
+        run = asyncio.create_task(worker.run(asyncio.Event(), once=True))
+        await started.wait()
+        await asyncio.to_thread(request_cancel, demo_store, "demo", job.id)
+        await run
+
+    asyncio.run(scenario())
+    final = demo_store.read("demo", "jobs", job.id)
+    assert final.status == "canceled" and final.error == "canceled while running"
+    assert final.cancel_requested is False
+    assert f"job={job.id}" in caplog.text and "cleanup broke" in caplog.text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from assetgen.clock import ms_from_iso
 from assetgen.image_files import encode_png
-from assetgen.jobs import ms_from_iso
 from assetgen.models import Asset, AssetVersion, Job, Variant
 from assetgen.store import ProjectStore
 

@@ -21,6 +21,7 @@ from assetgen.imaging.spritesheet import SpriteFrame, Spritesheet, build_sprites
 from assetgen.models.asset import Asset, Variant
 from assetgen.models.atlas import Atlas, AtlasAnimation, PackSettings
 from assetgen.models.export import ExportProfile, ExportRecord
+from assetgen.models.job import ExportInput, ExportOutput
 from assetgen.models.spec import AssetSpec
 from assetgen.post.animation import numbered_frame_names
 from assetgen.post.atlas_build import load_sheet
@@ -52,7 +53,7 @@ def chosen_variants(asset: Asset, *, is_multi_frame: bool = False) -> list[Varia
         frames = [v for v in approved[-1].variants if v.status != "rejected"]
         if frames:
             return frames
-    by_id = {v.id: v for version in asset.versions for v in version.variants}
+    by_id = {v.id: v for _, v in asset.iter_variants()}
     primary = [
         by_id[version.primary_variant_id]
         for version in asset.versions
@@ -60,10 +61,10 @@ def chosen_variants(asset: Asset, *, is_multi_frame: bool = False) -> list[Varia
     ]
     if primary:
         return primary
-    selected = [v for version in asset.versions for v in version.variants if v.status == "selected"]
-    if selected:
-        return selected
-    with_alpha = [v for version in asset.versions for v in version.variants if v.alpha_path]
+    approved_variants = [v for _, v in asset.approved_variants()]
+    if approved_variants:
+        return approved_variants
+    with_alpha = [v for _, v in asset.iter_variants() if v.alpha_path]
     if with_alpha:
         return with_alpha
     raise InvalidInput(
@@ -139,7 +140,7 @@ def _atlas_links(store: ProjectStore, project_id: str, atlas: Atlas) -> dict[str
                 assets[frame.asset_id] = store.read(project_id, "assets", frame.asset_id) if exists else None
             asset = assets[frame.asset_id]
             if asset is not None and frame.variant_id:
-                for variant in (v for version in asset.versions for v in version.variants):
+                for _, variant in asset.iter_variants():
                     if variant.id == frame.variant_id:
                         variant_tags = tuple(variant.tags)
                         bg = variant.processing.bg_remove if variant.processing else None
@@ -347,3 +348,24 @@ def write_export(
     )
     store.write(project_id, "exports", record)
     return record
+
+
+def export_targets(
+    store: ProjectStore, project_id: str, request: ExportInput, *, job_id: str | None = None
+) -> ExportOutput:
+    """What an ``export`` job does: one stored bundle per target (atlases first, then assets) for the profile;
+    ``exportId`` applies only when there is a single target."""
+    targets = [*request.atlas_ids, *request.asset_ids]
+    if not targets:
+        raise InvalidInput("an export job needs atlasIds or assetIds")
+    exports = []
+    for target in targets:
+        export_id = request.export_id if len(targets) == 1 else None
+        bundle = build_export(store, project_id, target, profile=request.profile_id, export_id=export_id)
+        record = write_export(store, project_id, bundle, target_id=target, job_id=job_id)
+        exports.append({"exportId": record.id, **record.output})
+    return ExportOutput(
+        exports=exports,
+        export_path=exports[0].get("exportPath"),
+        manifest_path=exports[0].get("manifestPath"),
+    )

@@ -46,13 +46,7 @@ def version_generation_record(
         "seedPolicy": {"mode": plan.seed_policy},
         "effectiveSeed": plan.seeds[0],
         "seeds": list(plan.seeds),
-        "width": plan.width,
-        "height": plan.height,
-        "steps": plan.steps,
-        "cfg": plan.cfg,
-        "sampler": plan.sampler,
-        "scheduler": plan.scheduler,
-        "denoise": plan.denoise,
+        **plan.sampling(),
         "comfyui": {"backend": backend},
     }
 

@@ -14,7 +14,7 @@ from assetgen.generation.onboarding import named_checkpoint_ids, pending_checkpo
 from assetgen.generation.policy import choose_checkpoint, resolve_lora_stack
 from assetgen.generation.prompt_compiler import compile_prompt
 from assetgen.generation.seeds import variant_seeds
-from assetgen.models import AssetSpec, GenerationParams
+from assetgen.models import AssetSpec, GenerateInput, GenerationParams
 from assetgen.models.generation import GenerationPlan, PlanPrompt
 from assetgen.store import ProjectStore
 
@@ -65,6 +65,20 @@ def normalise_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
             )
         out[name] = value
     return out
+
+
+def plan_from_input(store: ProjectStore, project_id: str, request: GenerateInput) -> GenerationPlan:
+    """The plan of a ``generate`` job's input (checkpoint, variants, overrides, seed offset, template)."""
+    return plan_generation(
+        store,
+        project_id,
+        request.spec_id,
+        checkpoint_id=request.checkpoint_name,
+        variants=request.variants,
+        overrides=request.overrides,
+        seed_offset=request.seed_offset,
+        template_id=request.template_id,
+    )
 
 
 def plan_generation(

@@ -22,7 +22,7 @@ LoRAs, in this order of rules (the origin's semantics plus what it lacks):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assetgen.errors import InvalidInput, NotFound
@@ -150,11 +150,33 @@ def choose_release(lora: Lora, *, explicit: str | None, active_only: bool) -> Lo
     return max(approved, key=lambda r: (r.created_at or "", r.id)) if approved else None
 
 
+@dataclass(frozen=True)
+class _StackLimits:
+    """Which layers the mode uses (in stack order), the total cap and the per-layer caps."""
+
+    allowed_layers: tuple[Layer, ...]
+    cap: int
+    layer_caps: dict[str, int]
+
+
 def resolve_lora_stack(
     spec: AssetSpec, loras: Sequence[Lora], project: Project, *, checkpoint_id: str
 ) -> LoraStack:
     """Resolve the ordered LoRA stack for ``spec`` on ``checkpoint_id`` with a decision per LoRA."""
     policy = effective_lora_policy(spec, project)
+    manual = _manual_loras(spec, loras)
+    limits = _stack_limits(policy, project)
+    decisions: list[LoraDecision] = []
+    eligible = _eligible_candidates(
+        spec, loras, policy, limits, manual=manual, checkpoint_id=checkpoint_id, decisions=decisions
+    )
+    chosen = _fill_layers(spec, eligible, policy, limits, manual=manual, decisions=decisions)
+    decisions.sort(key=lambda d: d.lora_id)
+    return LoraStack(loras=chosen, decisions=decisions, mode=policy.mode, max_active_loras=limits.cap)
+
+
+def _manual_loras(spec: AssetSpec, loras: Sequence[Lora]) -> dict[str, str | None]:
+    """The LoRAs the spec names (``loraIds`` and ``loraPolicy.include``, ``id@release``), in its order."""
     by_id = {lora.id: lora for lora in loras}
     manual: dict[str, str | None] = {}
     for ref in [*spec.lora_ids, *(spec.lora_policy.include if spec.lora_policy else [])]:
@@ -164,8 +186,11 @@ def resolve_lora_stack(
                 f"spec {spec.id!r} names LoRA {lora_id!r}, which does not exist; LoRAs: {', '.join(sorted(by_id)) or 'none'}"
             )
         manual.setdefault(lora_id, release or None)
-    excluded = set(spec.lora_policy.exclude if spec.lora_policy else [])
-    strengths = spec.lora_policy.strengths if spec.lora_policy else {}
+    return manual
+
+
+def _stack_limits(policy: LoraSelectionPolicy, project: Project) -> _StackLimits:
+    """The mode's layers, ordered and capped by the project's ``modelStackPolicy`` when it has one."""
     stack_policy = project.policies.model_stack_policy
     allowed_layers = MODE_LAYERS[policy.mode]
     if stack_policy is not None and policy.mode != "manual":
@@ -173,14 +198,27 @@ def resolve_lora_stack(
     caps = [policy.max_active_loras]
     if stack_policy is not None and stack_policy.max_active_loras is not None:
         caps.append(stack_policy.max_active_loras)
-    cap = min(caps)
     layer_caps = dict(stack_policy.layer_caps) if stack_policy is not None else {}
+    return _StackLimits(allowed_layers=allowed_layers, cap=min(caps), layer_caps=layer_caps)
 
-    decisions: list[LoraDecision] = []
+
+def _eligible_candidates(
+    spec: AssetSpec,
+    loras: Sequence[Lora],
+    policy: LoraSelectionPolicy,
+    limits: _StackLimits,
+    *,
+    manual: dict[str, str | None],
+    checkpoint_id: str,
+    decisions: list[LoraDecision],
+) -> list[_Candidate]:
+    """Every LoRA not blocked (exclusion, checkpoint, asset type, mode) that has a usable release; the
+    blocked ones get their decision."""
+    excluded = set(spec.lora_policy.exclude if spec.lora_policy else [])
     eligible: list[_Candidate] = []
     for lora in sorted(loras, key=lambda item: item.id):
         layer: Layer = "manual" if lora.id in manual else lora.scope
-        blocked = _blocked_reason(lora, layer, spec, checkpoint_id, excluded, allowed_layers)
+        blocked = _blocked_reason(lora, layer, spec, checkpoint_id, excluded, limits.allowed_layers)
         if blocked is not None:
             decisions.append(
                 LoraDecision(lora_id=lora.id, decision="blocked", code=blocked[0], reason=blocked[1])
@@ -200,10 +238,24 @@ def resolve_lora_stack(
             )
             continue
         eligible.append(_Candidate(lora=lora, layer=layer, release_hint=release.id))
+    return eligible
 
+
+def _fill_layers(
+    spec: AssetSpec,
+    eligible: list[_Candidate],
+    policy: LoraSelectionPolicy,
+    limits: _StackLimits,
+    *,
+    manual: dict[str, str | None],
+    decisions: list[LoraDecision],
+) -> list[LoraChoice]:
+    """Take candidates layer by layer (recommended first when preferred) until the caps are reached."""
+    strengths = spec.lora_policy.strengths if spec.lora_policy else {}
+    cap, layer_caps = limits.cap, limits.layer_caps
     chosen: list[LoraChoice] = []
     layer_counts: dict[str, int] = {}
-    for layer in allowed_layers:
+    for layer in limits.allowed_layers:
         in_layer = [c for c in eligible if c.layer == layer]
         if layer == "manual":  # the spec's own order (a recreated spec replays the original stack order)
             order = list(manual)
@@ -234,30 +286,37 @@ def resolve_lora_stack(
                     )
                 )
                 continue
-            release = next(r for r in lora.releases if r.id == candidate.release_hint)
-            file = release.weights.path
-            if not file:
-                raise InvalidInput(f"LoRA {lora.id!r} release {release.id!r} has no weights.path")
-            chosen.append(
-                LoraChoice(
-                    lora_id=lora.id,
-                    release_id=release.id,
-                    file=file,
-                    sha256=release.sha256 or release.weights.sha256,
-                    strength_model=strengths.get(lora.id, lora.strength_model),
-                    strength_clip=strengths.get(lora.id, lora.strength_clip),
-                    layer=layer,
-                )
-            )
+            choice = _lora_choice(candidate, strengths)
+            chosen.append(choice)
             layer_counts[layer] = layer_counts.get(layer, 0) + 1
             why = "named by the spec" if layer == "manual" else f"{layer} layer, mode {policy.mode}"
             decisions.append(
                 LoraDecision(
-                    lora_id=lora.id, decision="chosen", code="chosen", reason=f"{why}, release {release.id}"
+                    lora_id=lora.id,
+                    decision="chosen",
+                    code="chosen",
+                    reason=f"{why}, release {choice.release_id}",
                 )
             )
-    decisions.sort(key=lambda d: d.lora_id)
-    return LoraStack(loras=chosen, decisions=decisions, mode=policy.mode, max_active_loras=cap)
+    return chosen
+
+
+def _lora_choice(candidate: _Candidate, strengths: Mapping[str, float]) -> LoraChoice:
+    """The chosen LoRA as the job sends it: release file, hash and strengths (the spec's override wins)."""
+    lora = candidate.lora
+    release = next(r for r in lora.releases if r.id == candidate.release_hint)
+    file = release.weights.path
+    if not file:
+        raise InvalidInput(f"LoRA {lora.id!r} release {release.id!r} has no weights.path")
+    return LoraChoice(
+        lora_id=lora.id,
+        release_id=release.id,
+        file=file,
+        sha256=release.sha256 or release.weights.sha256,
+        strength_model=strengths.get(lora.id, lora.strength_model),
+        strength_clip=strengths.get(lora.id, lora.strength_clip),
+        layer=candidate.layer,
+    )
 
 
 def _blocked_reason(

@@ -13,7 +13,7 @@ from assetgen.errors import InvalidInput
 from assetgen.generation.variant_metadata import VariantMetadata
 from assetgen.ids import validate_id
 from assetgen.models import AssetSpec
-from assetgen.models.generation import GenerationParams
+from assetgen.models.generation import SAMPLING_FIELDS, GenerationParams
 from assetgen.models.spec import LoraPolicy, PromptPolicy, SeedPolicy, SpecPrompt, SpecSource
 from assetgen.store import ProjectStore
 
@@ -75,15 +75,7 @@ def recreate_spec(metadata: VariantMetadata, *, spec_id: str, source: AssetSpec 
         prompt_policy=PromptPolicy(compile_mode="verbatim", tag_order_mode="checkpoint_default"),
         seed_policy=SeedPolicy(mode="fixed", base_seed=metadata.seed),
         generation_params=GenerationParams(
-            width=metadata.width,
-            height=metadata.height,
-            variants=1,
-            steps=metadata.steps,
-            cfg=metadata.cfg,
-            sampler=metadata.sampler,
-            scheduler=metadata.scheduler,
-            denoise=metadata.denoise,
-            batch_size=1,
+            **{name: getattr(metadata, name) for name in SAMPLING_FIELDS}, variants=1, batch_size=1
         ),
         source=SpecSource(
             text=f"recreated from {metadata.project_id}/{metadata.asset_id}/{metadata.variant_id}"

@@ -1,7 +1,11 @@
 """The JSON contracts: pydantic models for every file in a project folder.
 
 camelCase on disk, snake_case in Python, unknown fields kept (see ``base.Contract``). The JSON
-Schemas in ``schemas/`` are generated from these classes by ``make schemas``.
+Schemas in ``schemas/`` are generated from these classes by ``make schemas``. Job inputs and outputs
+are here too (``job.py``), and small model methods that every stage shares (``Asset.iter_variants``,
+``AssetVersion.is_approved``, ``GenerationPlan.sampling``).
+
+May import ``assetgen.errors`` and ``assetgen.ids`` only: no store, no stage, no I/O.
 """
 
 from assetgen.models.asset import Asset, AssetVersion, BgRemoveRecord, Provenance, ReviewEvent, Variant

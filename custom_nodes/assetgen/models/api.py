@@ -89,6 +89,9 @@ class JobList(Contract):
     """A project's jobs, oldest first."""
 
     jobs: list[Job]
+    unreadable: list[str] = Field(
+        default_factory=list, description="Ids of job files that could not be read (skipped, see the log)."
+    )
 
 
 class ExceptionList(Contract):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import Field
 
+from assetgen.errors import NotFound
 from assetgen.models.base import Contract, Record, Rect, Size
 from assetgen.models.pixel_art import PixelateRecord
 
@@ -90,6 +92,15 @@ class AssetVersion(Contract):
     generation: dict[str, Any] = Field(default_factory=dict)
     variants: list[Variant] = Field(default_factory=list)
 
+    def is_approved(self, variant: Variant) -> bool:
+        """The one definition of approved for production (bg removal, packing, export, the gallery):
+        not rejected, and either status ``selected`` or the primary variant of an ``approved`` version."""
+        if variant.status == "rejected":
+            return False
+        return variant.status == "selected" or (
+            self.status == "approved" and self.primary_variant_id == variant.id
+        )
+
 
 class Provenance(Contract):
     """Where imported art comes from."""
@@ -108,3 +119,22 @@ class Asset(Record):
     spec_id: str | None = None
     versions: list[AssetVersion] = Field(default_factory=list)
     provenance: Provenance | None = None
+
+    def iter_variants(self) -> Iterator[tuple[AssetVersion, Variant]]:
+        """Every (version, variant) pair, in version order then variant order."""
+        for version in self.versions:
+            for variant in version.variants:
+                yield version, variant
+
+    def find_variant(self, variant_id: str) -> tuple[AssetVersion, Variant]:
+        """The version and variant of ``variant_id``; NotFound names the asset."""
+        for version, variant in self.iter_variants():
+            if variant.id == variant_id:
+                return version, variant
+        raise NotFound(f"variant {variant_id!r} not found in asset {self.id!r}")
+
+    def approved_variants(self) -> list[tuple[AssetVersion, Variant]]:
+        """The (version, variant) pairs approved for production (``AssetVersion.is_approved``), in order."""
+        return [
+            (version, variant) for version, variant in self.iter_variants() if version.is_approved(variant)
+        ]

@@ -87,6 +87,9 @@ class PlanPrompt(Contract):
     negative: str
 
 
+SAMPLING_FIELDS = ("width", "height", "steps", "cfg", "sampler", "scheduler", "denoise")
+
+
 class GenerationPlan(Contract):
     """Everything one generate run sends to ComfyUI, resolved and frozen before submission.
 
@@ -116,3 +119,8 @@ class GenerationPlan(Contract):
     seeds: list[int] = Field(min_length=1, description="One seed per variant, in order.")
     batch_size: int = Field(default=1, ge=1, le=64)
     extra: dict[str, Any] = Field(default_factory=dict)
+
+    def sampling(self) -> dict[str, Any]:
+        """The sampler settings every record of a run copies (``width height steps cfg sampler scheduler
+        denoise``; the names are the same in Python and in JSON): the one place they are listed."""
+        return {name: getattr(self, name) for name in SAMPLING_FIELDS}

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from assetgen.models.base import Contract, Record
+from assetgen.models.atlas import PackSettings
+from assetgen.models.base import Contract, Record, parse_model
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "canceled"]
 TERMINAL_STATUSES: frozenset[str] = frozenset({"succeeded", "failed", "canceled"})
@@ -92,6 +93,11 @@ class GenerateInput(Contract):
     overrides: dict[str, Any] = Field(default_factory=dict)
     seed_offset: int = Field(default=0, ge=0, le=2**31, description="assetgen: moves every seed (new seeds).")
     loras: list[dict[str, Any]] | None = None
+    review_feedback: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="assetgen: notes of variants marked needs_regeneration ({variantId, note, tags}), "
+        "for people and prompt tools reading the job.",
+    )
     next_jobs: list[NextJob] = Field(default_factory=list)
 
 
@@ -127,3 +133,133 @@ class BgRemoveInput(Contract):
     trim: bool = False
     padding: int = Field(default=0, ge=0, le=1024, description="Transparent px around the trimmed content.")
     next_jobs: list[NextJob] = Field(default_factory=list)
+
+
+# -- the other job types' inputs ------------------------------------------------------------------
+PACK_SETTING_KEYS = ("padding", "maxSize", "powerOfTwo", "trim", "extrude", "allowRotation")
+
+
+class AtlasFrameRef(Contract):
+    """One frame of an ``atlas_pack`` job, by asset and variant (``name``/``pivot`` optional)."""
+
+    asset_id: str
+    variant_id: str
+    name: str | None = None
+    pivot: Any = None
+
+
+class AtlasPackInput(Contract):
+    """Input of an ``atlas_pack`` job: frames in order, by (assetId, variantId) or by stored path.
+
+    The pack settings (``padding``, ``maxSize``, ``powerOfTwo``, ``trim``, ``extrude``, ``allowRotation``)
+    sit at the top level, as in the origin's jobs; ``pack_settings()`` reads them.
+    """
+
+    atlas_id: str
+    frames: list[AtlasFrameRef] = Field(
+        default_factory=list, description="[{assetId, variantId, name?, pivot?}]"
+    )
+    frame_paths: list[Any] = Field(default_factory=list, description="The origin's [{key, path} | path].")
+    fps: float | None = None
+    loop: bool | None = None
+    next_jobs: list[NextJob] = Field(default_factory=list)
+
+    def pack_settings(self, *, where: str) -> PackSettings:
+        """The packing settings given at the top level of the input (defaults for the others)."""
+        given = {k: v for k, v in (self.model_extra or {}).items() if k in PACK_SETTING_KEYS}
+        return parse_model(PackSettings, given, where=where)
+
+
+class ExportInput(Contract):
+    """Input of an ``export`` job: what to export and with which profile."""
+
+    profile_id: str
+    asset_ids: list[str] = Field(default_factory=list)
+    atlas_ids: list[str] = Field(default_factory=list)
+    export_id: str | None = None
+    next_jobs: list[NextJob] = Field(default_factory=list)
+
+
+class AutopilotInput(Contract):
+    """Input of ``autopilot`` and ``autopilot_review`` jobs."""
+
+    spec_id: str
+    variants: int | None = Field(default=None, ge=1, le=64)
+    attempt: int = Field(default=1, ge=1, le=10)
+    version_id: str | None = None
+    export_profiles: list[str] | None = None
+    method: str = "colorkey"
+
+
+# -- outputs: what a job leaves in ``output`` (what ``$output.<key>`` of its nextJobs reads) ------------
+class JobOutput(Contract):
+    """Base of job outputs; ``as_json`` keeps exactly the keys that were set (unknown ones included)."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The output as stored in the job file (camelCase, unset fields left out)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class GenerateOutput(JobOutput):
+    """Output of a ``generate`` job: the asset version it made and its variants, in seed order."""
+
+    asset_id: str
+    asset_version_id: str
+    variant_ids: list[str]
+    primary_variant_id: str | None = None
+    original_path: str | None = None
+    original_paths: list[str] = Field(default_factory=list)
+    preview_paths: list[str | None] = Field(default_factory=list)
+    originals_dir: str | None = None
+    effective_seed: int | None = None
+    seeds: list[int | None] = Field(default_factory=list)
+    prompt_ids: list[str] = Field(default_factory=list)
+    prompt_id: str | None = None
+    prompt_package_hash: str | None = None
+    checkpoint: str | None = None
+    loras: list[str] = Field(default_factory=list)
+
+
+class BgRemoveOutput(JobOutput):
+    """Output of a ``bg_remove`` job: the alpha images written, one ``results`` entry per variant."""
+
+    asset_id: str
+    variant_ids: list[str]
+    alpha_path: str
+    alpha_paths: list[str]
+    params: dict[str, Any] = Field(default_factory=dict)
+    results: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class AtlasPackOutput(JobOutput):
+    """Output of an ``atlas_pack`` job: the atlas record and its files."""
+
+    atlas_id: str
+    atlas_image_path: str
+    atlas_data_path: str
+    frames: int = Field(ge=0, description="How many frames were packed.")
+    animations: list[str] = Field(default_factory=list)
+
+
+class ExportOutput(JobOutput):
+    """Output of an ``export`` job: one entry per target; the first bundle's paths at the top level."""
+
+    exports: list[dict[str, Any]]
+    export_path: str | None = None
+    manifest_path: str | None = None
+
+
+class AutopilotOutput(JobOutput):
+    """Output of ``autopilot`` (the round it started) and ``autopilot_review`` (the decision and follow-ups).
+
+    ``spawnedJobIds`` are the follow-up jobs the handler created itself; the worker lists them as children.
+    """
+
+    spec_id: str | None = None
+    decision: Literal["approved", "regenerate", "needs_review"] | None = None
+    primary_variant_id: str | None = None
+    frame_variant_ids: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict)
+    passed: list[str] = Field(default_factory=list)
+    spawned_job_ids: list[str] = Field(default_factory=list)

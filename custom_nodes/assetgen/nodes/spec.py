@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from comfy_api.latest import io
 
@@ -13,6 +14,7 @@ from assetgen.nodes._context import node_store
 from assetgen.nodes._model_files import missing_model_files
 
 PLAN = io.Custom("ASSETGEN_PLAN")
+log = logging.getLogger(__name__)
 
 
 FROM_SPEC = "(from spec)"
@@ -25,8 +27,9 @@ def checkpoint_options() -> list[str]:
     try:
         for project_id in store.list_projects():
             ids.update(store.list_ids(project_id, "checkpoints"))
-    except AssetgenError:
-        pass
+    except AssetgenError as exc:
+        # The dropdown still offers the spec's own choice; the log says why the records are missing.
+        log.warning("checkpoint dropdown: cannot list the checkpoint records under %s: %s", store.root, exc)
     return [FROM_SPEC, *sorted(ids)]
 
 

@@ -31,10 +31,11 @@ from assetgen.imaging.spritesheet import (
 from assetgen.models.asset import Asset, Variant
 from assetgen.models.atlas import Atlas, AtlasAnimation, AtlasFrame, AtlasPage, PackSettings
 from assetgen.models.base import Point, Rect, Size
+from assetgen.models.job import AtlasPackInput, AtlasPackOutput
 from assetgen.models.spec import AssetSpec
 from assetgen.post.animation import group_animations, numbered_frame_names, spec_with_animation
 from assetgen.post.texturepacker import atlas_json, page_data_name, page_image_name, read_atlas_json
-from assetgen.store import ProjectStore, read_json, write_bytes_atomic
+from assetgen.store import ProjectStore, parse_image_path, read_json, write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,14 @@ class FrameSource:
     pivot_y: float = 0.5
 
 
+def frame_source_from_path(entry: object, project_id: str) -> FrameSource:
+    """A frame given the origin's way: a stored image path, or ``{key, path}`` (``key`` names the frame)."""
+    path = entry.get("path") if isinstance(entry, dict) else entry
+    parsed = parse_image_path(str(path), project_id, what="frame path")
+    name = entry.get("key") if isinstance(entry, dict) else None
+    return FrameSource(asset_id=parsed.asset_id, variant_id=parsed.variant_id, name=name)
+
+
 @dataclass(frozen=True)
 class AtlasBuild:
     """The result of ``build_atlas``: the stored record, the sheet, and specs updated with animation data."""
@@ -108,11 +117,10 @@ class AtlasBuild:
 
 def find_variant(asset: Asset, variant_id: str) -> Variant:
     """The variant ``variant_id`` of ``asset`` (any version); NotFound lists the asset's variants."""
-    for version in asset.versions:
-        for variant in version.variants:
-            if variant.id == variant_id:
-                return variant
-    known = [v.id for version in asset.versions for v in version.variants]
+    for _, variant in asset.iter_variants():
+        if variant.id == variant_id:
+            return variant
+    known = [v.id for _, v in asset.iter_variants()]
     raise NotFound(f"asset {asset.id!r} has no variant {variant_id!r} (variants: {known or 'none'})")
 
 
@@ -121,6 +129,15 @@ def _read_spec(store: ProjectStore, project_id: str, asset: Asset) -> AssetSpec 
         return None
     spec: AssetSpec = store.read(project_id, "specs", asset.spec_id)
     return spec
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """The records behind an atlas's frames: each asset once, its spec (or None), its frame indexes."""
+
+    assets: dict[str, Asset]
+    specs: dict[str, AssetSpec | None]
+    per_asset: dict[str, list[int]]
 
 
 def build_atlas(
@@ -146,69 +163,11 @@ def build_atlas(
     store.read_project(project_id)
     if not sources:
         raise InvalidInput(f"atlas {atlas_id!r}: no frames given; pass at least one (assetId, variantId)")
-    assets: dict[str, Asset] = {}
-    specs: dict[str, AssetSpec | None] = {}
-    per_asset: dict[str, list[int]] = {}
-    for i, source in enumerate(sources):
-        if source.asset_id not in assets:
-            assets[source.asset_id] = store.read(project_id, "assets", source.asset_id)
-            specs[source.asset_id] = _read_spec(store, project_id, assets[source.asset_id])
-        per_asset.setdefault(source.asset_id, []).append(i)
-
-    names: list[str] = [""] * len(sources)
-    animations: list[AtlasAnimation] = []
-    used_prefixes: set[str] = set()
-    for asset_id, indexes in per_asset.items():
-        spec = specs[asset_id]
-        anim_spec = spec.output.animation if spec and spec.output and spec.output.animation else None
-        prefix = (
-            anim_spec.name
-            if anim_spec and anim_spec.name and anim_spec.name not in used_prefixes
-            else asset_id
-        )
-        used_prefixes.add(prefix)
-        generated = numbered_frame_names(prefix, len(indexes))
-        for slot, index in enumerate(indexes):
-            names[index] = sources[index].name or generated[slot]
-        if len(indexes) >= 2:
-            animations.append(
-                AtlasAnimation(
-                    name=prefix,
-                    frames=[names[i] for i in indexes],
-                    fps=fps or (anim_spec.fps if anim_spec else 12),
-                    loop=loop if loop is not None else (anim_spec.loop if anim_spec else True),
-                )
-            )
-
-    frames: list[SpriteFrame] = []
-    source_paths: list[str] = []
-    for source, name in zip(sources, names, strict=True):
-        variant = find_variant(assets[source.asset_id], source.variant_id)
-        stored = variant.pixel_path or variant.alpha_path or variant.original_path
-        if not (variant.pixel_path or variant.alpha_path):
-            log.warning(
-                "project=%s atlas=%s asset=%s variant=%s has no alpha image; packing its original",
-                project_id,
-                atlas_id,
-                source.asset_id,
-                source.variant_id,
-            )
-        source_paths.append(stored)
-        frames.append(SpriteFrame(name, read_rgba(store.resolve(stored)), source.pivot_x, source.pivot_y))
-
+    records = _read_sources(store, project_id, sources)
+    names, animations = _name_frames(sources, records, fps=fps, loop=loop)
+    frames, source_paths = _read_frames(store, project_id, atlas_id, sources, names, records)
     sheet = build_spritesheet(frames, settings=settings, on_progress=on_progress)
-    folder = store.files_dir(project_id, "atlases", atlas_id)
-    files = sheet_files(sheet, base_name=ATLAS_BASE_NAME, animations=animations)
-    for file_name, data in files.items():
-        store.write_file(folder / file_name, data)
-    pages = [
-        AtlasPage(
-            image_path=store.relative(folder / page_image_name(ATLAS_BASE_NAME, p)),
-            data_path=store.relative(folder / page_data_name(ATLAS_BASE_NAME, p)),
-            size=Size(w=sheet.pages[p].shape[1], h=sheet.pages[p].shape[0]),
-        )
-        for p in range(len(sheet.pages))
-    ]
+    pages = _write_sheet(store, project_id, atlas_id, sheet, animations)
     previous = (
         store.read(project_id, "atlases", atlas_id) if store.exists(project_id, "atlases", atlas_id) else None
     )
@@ -228,20 +187,20 @@ def build_atlas(
                 source_path=path,
                 asset_id=s.asset_id,
                 variant_id=s.variant_id,
-                spec_id=assets[s.asset_id].spec_id,
+                spec_id=records.assets[s.asset_id].spec_id,
             )
             for f, path, s in zip(sheet.frames, source_paths, sources, strict=True)
         ],
         animations=animations,
-        asset_ids=list(per_asset),
+        asset_ids=list(records.per_asset),
         job_id=job_id,
     )
     store.write(project_id, "atlases", atlas)
     updated = tuple(
         spec_with_animation(spec, animation)
         for animation in animations
-        for asset_id, spec in specs.items()
-        if spec is not None and animation.frames[0] in {names[i] for i in per_asset[asset_id]}
+        for asset_id, spec in records.specs.items()
+        if spec is not None and animation.frames[0] in {names[i] for i in records.per_asset[asset_id]}
     )
     log.info(
         "project=%s atlas=%s packed frames=%d pages=%d animations=%d",
@@ -252,6 +211,96 @@ def build_atlas(
         len(animations),
     )
     return AtlasBuild(atlas=atlas, sheet=sheet, specs=updated)
+
+
+def _read_sources(store: ProjectStore, project_id: str, sources: Sequence[FrameSource]) -> _Sources:
+    """Read each asset (and its spec) once, and group the frame indexes by asset, in first-seen order."""
+    assets: dict[str, Asset] = {}
+    specs: dict[str, AssetSpec | None] = {}
+    per_asset: dict[str, list[int]] = {}
+    for i, source in enumerate(sources):
+        if source.asset_id not in assets:
+            assets[source.asset_id] = store.read(project_id, "assets", source.asset_id)
+            specs[source.asset_id] = _read_spec(store, project_id, assets[source.asset_id])
+        per_asset.setdefault(source.asset_id, []).append(i)
+    return _Sources(assets=assets, specs=specs, per_asset=per_asset)
+
+
+def _name_frames(
+    sources: Sequence[FrameSource], records: _Sources, *, fps: float | None, loop: bool | None
+) -> tuple[list[str], list[AtlasAnimation]]:
+    """Frame names (given, else ``<animation or assetId>_NN``) and one animation per asset of 2+ frames."""
+    names: list[str] = [""] * len(sources)
+    animations: list[AtlasAnimation] = []
+    used_prefixes: set[str] = set()
+    for asset_id, indexes in records.per_asset.items():
+        spec = records.specs[asset_id]
+        anim_spec = spec.output.animation if spec and spec.output and spec.output.animation else None
+        prefix = (
+            anim_spec.name
+            if anim_spec and anim_spec.name and anim_spec.name not in used_prefixes
+            else asset_id
+        )
+        used_prefixes.add(prefix)
+        generated = numbered_frame_names(prefix, len(indexes))
+        for slot, index in enumerate(indexes):
+            names[index] = sources[index].name or generated[slot]
+        if len(indexes) >= 2:
+            animations.append(
+                AtlasAnimation(
+                    name=prefix,
+                    frames=[names[i] for i in indexes],
+                    fps=fps or (anim_spec.fps if anim_spec else 12),
+                    loop=loop if loop is not None else (anim_spec.loop if anim_spec else True),
+                )
+            )
+    return names, animations
+
+
+def _read_frames(
+    store: ProjectStore,
+    project_id: str,
+    atlas_id: str,
+    sources: Sequence[FrameSource],
+    names: list[str],
+    records: _Sources,
+) -> tuple[list[SpriteFrame], list[str]]:
+    """Each frame's image (the pixel-art image, else the alpha image, else the original, with a warning) and
+    its stored path."""
+    frames: list[SpriteFrame] = []
+    source_paths: list[str] = []
+    for source, name in zip(sources, names, strict=True):
+        variant = find_variant(records.assets[source.asset_id], source.variant_id)
+        stored = variant.pixel_path or variant.alpha_path or variant.original_path
+        if not (variant.pixel_path or variant.alpha_path):
+            log.warning(
+                "project=%s atlas=%s asset=%s variant=%s has no alpha image; packing its original",
+                project_id,
+                atlas_id,
+                source.asset_id,
+                source.variant_id,
+            )
+        source_paths.append(stored)
+        frames.append(SpriteFrame(name, read_rgba(store.resolve(stored)), source.pivot_x, source.pivot_y))
+    return frames, source_paths
+
+
+def _write_sheet(
+    store: ProjectStore, project_id: str, atlas_id: str, sheet: Spritesheet, animations: list[AtlasAnimation]
+) -> list[AtlasPage]:
+    """Write the pages (PNG + TexturePacker JSON, previews) under files/atlases/<atlasId>/; their records."""
+    folder = store.files_dir(project_id, "atlases", atlas_id)
+    files = sheet_files(sheet, base_name=ATLAS_BASE_NAME, animations=animations)
+    for file_name, data in files.items():
+        store.write_file(folder / file_name, data)
+    return [
+        AtlasPage(
+            image_path=store.relative(folder / page_image_name(ATLAS_BASE_NAME, p)),
+            data_path=store.relative(folder / page_data_name(ATLAS_BASE_NAME, p)),
+            size=Size(w=sheet.pages[p].shape[1], h=sheet.pages[p].shape[0]),
+        )
+        for p in range(len(sheet.pages))
+    ]
 
 
 def atlas_frame(
@@ -310,3 +359,33 @@ def write_sheet_files(out_dir: Path, files: dict[str, bytes]) -> list[Path]:
         write_bytes_atomic(path, data)
         written.append(path)
     return written
+
+
+def pack_atlas(
+    store: ProjectStore, project_id: str, request: AtlasPackInput, *, job_id: str | None = None
+) -> AtlasPackOutput:
+    """What an ``atlas_pack`` job does: pack the frames (by asset/variant, then by stored path) into atlas
+    ``atlasId``, store it and the specs whose animation it records."""
+    settings = request.pack_settings(where=f"atlas {request.atlas_id} pack settings")
+    sources = [FrameSource(asset_id=f.asset_id, variant_id=f.variant_id, name=f.name) for f in request.frames]
+    sources += [frame_source_from_path(p, project_id) for p in request.frame_paths]
+    built = build_atlas(
+        store,
+        project_id,
+        request.atlas_id,
+        sources,
+        settings=settings,
+        fps=request.fps,
+        loop=request.loop,
+        job_id=job_id,
+    )
+    for spec in built.specs:
+        store.write(project_id, "specs", spec)
+    atlas = built.atlas
+    return AtlasPackOutput(
+        atlas_id=atlas.id,
+        atlas_image_path=atlas.image_path,
+        atlas_data_path=atlas.data_path,
+        frames=len(atlas.frames),
+        animations=[a.name for a in atlas.animations],
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -31,7 +30,7 @@ from assetgen.models import Asset, AssetVersion, BgRemoveInput, BgRemoveRecord, 
 from assetgen.models.asset import VariantProcessing
 from assetgen.models.base import parse_model
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore, asset_lock
+from assetgen.store import ProjectStore, asset_lock, parse_image_path
 
 log = logging.getLogger(__name__)
 
@@ -68,32 +67,17 @@ def removal_params(request: BgRemoveInput, options: RemovalOptions) -> dict[str,
 
 
 def is_approved(version: AssetVersion, variant: Variant) -> bool:
-    """Approved for production: status ``selected``, or the primary variant of an ``approved`` version."""
-    if variant.status == "rejected":
-        return False
-    return variant.status == "selected" or (
-        version.status == "approved" and version.primary_variant_id == variant.id
-    )
+    """Approved for production (``AssetVersion.is_approved``, the one definition)."""
+    return version.is_approved(variant)
 
 
 def _parse_original_path(stored: str, project_id: str) -> tuple[str, str | None]:
     """(assetId, variantId) of a stored original path; ``.../original/...`` (the seed's chaining example,
     ``$output.originalsDir/...``) means every variant of the asset's newest version (variantId None)."""
-    parts = PurePosixPath(stored).parts
-    # projects/<p>/files/images/<assetId>/original/<variantId>.<ext>
-    if (
-        len(parts) != 7
-        or parts[0] != "projects"
-        or parts[1] != project_id
-        or parts[2:4] != ("files", "images")
-        or parts[5] != "original"
-    ):
-        raise InvalidInput(
-            f"originalPath {stored!r} is not projects/{project_id}/files/images/<assetId>/original/<variantId>.png"
-        )
-    if parts[6] == "...":
-        return parts[4], None
-    return parts[4], PurePosixPath(parts[6]).stem
+    parsed = parse_image_path(stored, project_id, kinds=("original",), what="originalPath")
+    if parsed.file_name == "...":
+        return parsed.asset_id, None
+    return parsed.asset_id, parsed.variant_id
 
 
 def select_variants(asset: Asset, request: BgRemoveInput) -> list[tuple[AssetVersion, Variant]]:
@@ -177,7 +161,51 @@ def run_bg_remove(
     Returns the job output: ``assetId``, ``variantIds``, ``alphaPath`` (the first), ``alphaPaths``,
     ``params`` and one ``results`` entry per variant (method, trim rect, padding, source size).
     """
+    asset, request = _resolve_target(store, project_id, request)
+    selected = select_variants(asset, request)
+    _check_alpha_path(store, project_id, asset.id, request, selected)
+    options = removal_options(request)
+    processed_at = now_iso()
+    results = [
+        _process_stored_variant(
+            store,
+            project_id,
+            asset.id,
+            version,
+            variant,
+            request,
+            options=options,
+            session=session,
+            job_id=job_id,
+            processed_at=processed_at,
+        )
+        for version, variant in selected
+    ]
+    alpha_paths = _store_results(store, project_id, asset.id, results, processed_at=processed_at)
+    return {
+        "assetId": asset.id,
+        "variantIds": [r.variant_id for r in results],
+        "alphaPath": alpha_paths[results[0].variant_id],
+        "alphaPaths": [alpha_paths[r.variant_id] for r in results],
+        "params": removal_params(request, options),
+        "results": [
+            {
+                "variantId": r.variant_id,
+                "alphaPath": alpha_paths[r.variant_id],
+                **r.record.model_dump(mode="json"),
+            }
+            for r in results
+        ],
+    }
+
+
+def _resolve_target(
+    store: ProjectStore, project_id: str, request: BgRemoveInput
+) -> tuple[Asset, BgRemoveInput]:
+    """The asset a request means and the request with its variants made explicit: ``originalPath`` names
+    the asset (and a variant), ``.../original/...`` every variant of the newest (or the given) version."""
     asset_id = request.asset_id
+    path_variant: str | None = None
     if request.original_path is not None:
         path_asset, path_variant = _parse_original_path(request.original_path, project_id)
         if asset_id not in (None, path_asset):
@@ -197,37 +225,64 @@ def run_bg_remove(
         request = request.model_copy(
             update={"version_id": newest.id, "variant_ids": [v.id for v in newest.variants]}
         )
-    selected = select_variants(asset, request)
-    if request.alpha_path is not None:
-        if len(selected) != 1:
-            raise InvalidInput("alphaPath can only be given for a single variant")
-        canonical = store.relative(store.image_path(project_id, asset_id, "alpha", selected[0][1].id))
-        if request.alpha_path != canonical:
-            raise InvalidInput(f"alphaPath must be {canonical!r} (assetgen keeps alpha images in one place)")
-    options = removal_options(request)
-    processed_at = now_iso()
+    return asset, request
 
-    results: list[VariantAlpha] = []
-    for version, variant in selected:
-        original = store.resolve(variant.original_path)
-        if not original.is_file():
-            raise NotFound(
-                f"variant {variant.id!r} of asset {asset_id!r}: original {variant.original_path} is missing"
-            )
-        rgba = read_rgba(original)
-        out, record = process_variant(
-            rgba, request, options=options, session=session, job_id=job_id, processed_at=processed_at
-        )
-        log.info(
-            "bg_remove job=%s project=%s asset=%s variant=%s method=%s",
-            job_id,
-            project_id,
-            asset_id,
-            variant.id,
-            record.method,
-        )
-        results.append(VariantAlpha(version.id, variant.id, encode_png(out), record))
 
+def _check_alpha_path(
+    store: ProjectStore,
+    project_id: str,
+    asset_id: str,
+    request: BgRemoveInput,
+    selected: list[tuple[AssetVersion, Variant]],
+) -> None:
+    """The origin's ``alphaPath`` is accepted only for one variant and only where assetgen keeps it."""
+    if request.alpha_path is None:
+        return
+    if len(selected) != 1:
+        raise InvalidInput("alphaPath can only be given for a single variant")
+    canonical = store.relative(store.image_path(project_id, asset_id, "alpha", selected[0][1].id))
+    if request.alpha_path != canonical:
+        raise InvalidInput(f"alphaPath must be {canonical!r} (assetgen keeps alpha images in one place)")
+
+
+def _process_stored_variant(
+    store: ProjectStore,
+    project_id: str,
+    asset_id: str,
+    version: AssetVersion,
+    variant: Variant,
+    request: BgRemoveInput,
+    *,
+    options: RemovalOptions,
+    session: SessionSource,
+    job_id: str | None,
+    processed_at: str,
+) -> VariantAlpha:
+    """Cut one stored variant out (its original must exist); the PNG and its record, not yet written."""
+    original = store.resolve(variant.original_path)
+    if not original.is_file():
+        raise NotFound(
+            f"variant {variant.id!r} of asset {asset_id!r}: original {variant.original_path} is missing"
+        )
+    rgba = read_rgba(original)
+    out, record = process_variant(
+        rgba, request, options=options, session=session, job_id=job_id, processed_at=processed_at
+    )
+    log.info(
+        "bg_remove job=%s project=%s asset=%s variant=%s method=%s",
+        job_id,
+        project_id,
+        asset_id,
+        variant.id,
+        record.method,
+    )
+    return VariantAlpha(version.id, variant.id, encode_png(out), record)
+
+
+def _store_results(
+    store: ProjectStore, project_id: str, asset_id: str, results: list[VariantAlpha], *, processed_at: str
+) -> dict[str, str]:
+    """Write the alpha PNGs, then record them on the asset; returns variant id -> stored alpha path."""
     alpha_paths: dict[str, str] = {}
     for result in results:
         path = store.image_path(project_id, asset_id, "alpha", result.variant_id)
@@ -237,34 +292,17 @@ def run_bg_remove(
     with asset_lock(store, project_id, asset_id):
         latest: Asset = store.read(project_id, "assets", asset_id)
         records = {(r.version_id, r.variant_id): r.record for r in results}
-        for version in latest.versions:
-            for variant in version.variants:
-                record = records.get((version.id, variant.id))
-                if record is None:
-                    continue
-                variant.alpha_path = alpha_paths[variant.id]
-                processing = variant.processing or VariantProcessing()
-                processing.bg_remove = record
-                variant.processing = processing
+        for version, variant in latest.iter_variants():
+            record = records.get((version.id, variant.id))
+            if record is None:
+                continue
+            variant.alpha_path = alpha_paths[variant.id]
+            processing = variant.processing or VariantProcessing()
+            processing.bg_remove = record
+            variant.processing = processing
         latest.updated_at = processed_at
         store.write(project_id, "assets", latest)
-
-    params = removal_params(request, options)
-    return {
-        "assetId": asset_id,
-        "variantIds": [r.variant_id for r in results],
-        "alphaPath": alpha_paths[results[0].variant_id],
-        "alphaPaths": [alpha_paths[r.variant_id] for r in results],
-        "params": params,
-        "results": [
-            {
-                "variantId": r.variant_id,
-                "alphaPath": alpha_paths[r.variant_id],
-                **r.record.model_dump(mode="json"),
-            }
-            for r in results
-        ],
-    }
+    return alpha_paths
 
 
 def handle_bg_remove_job(store: ProjectStore, job: Job, *, settings: Settings) -> dict[str, Any]:

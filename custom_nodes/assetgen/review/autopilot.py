@@ -5,7 +5,9 @@ checks of ``assetgen.review.quality`` and records the scores on the variants. ``
 passing variant as primary (multi-frame specs keep every passing variant as a frame), asks for another
 generate round while attempts are left, or marks the asset "needs review" with the reasons. The
 orchestrator turns each decision into ordinary jobs (bg_remove -> atlas_pack -> export, or a new
-generate), so the whole run is visible, cancellable and resumable.
+generate), so the whole run is visible, cancellable and resumable: ``start_round`` and ``review_round``
+are what the ``autopilot`` and ``autopilot_review`` jobs run, and the follow-up chain they queue is
+built here (``generate_round_input``, ``approved_follow_up``).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import Any, Literal
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.ids import default_atlas_id
 from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
-from assetgen.jobs import create_job
-from assetgen.models import Asset, AssetSpec, Job
+from assetgen.jobs import create_job, ensure_child_job, generate_job_input
+from assetgen.models import Asset, AssetSpec, Job, NextJob
+from assetgen.models.job import AutopilotInput, AutopilotOutput
 from assetgen.models.spec import QualityLimits
 from assetgen.review.decisions import set_note, set_primary
 from assetgen.review.pixel_review import pixel_art_checks
@@ -29,6 +33,8 @@ from assetgen.store import ProjectStore, asset_lock
 
 REVIEWER = "autopilot"
 MULTI_FRAME_KINDS = ("animation", "ui_states")
+DEFAULT_EXPORT_PROFILES = ("unity", "godot", "unreal", "custom")
+SEED_OFFSET_PER_ROUND = 1000
 
 
 @dataclass(frozen=True)
@@ -197,3 +203,102 @@ def _mark_asset(
         data = asset.model_dump(mode="json")
         data["autopilot"] = {"status": status, "attempts": attempt, "reasons": reasons, "at": now_iso()}
         store.write(project_id, "assets", Asset.model_validate(data))
+
+
+# -- the follow-up chain: what the autopilot jobs queue -----------------------------------------------
+def export_profiles_for(store: ProjectStore, project_id: str, requested: list[str] | None) -> list[str]:
+    """The profiles to export with: the request's, else the project's export-profile records, else the four
+    engine defaults."""
+    if requested:
+        return list(requested)
+    return store.list_ids(project_id, "export-profiles") or list(DEFAULT_EXPORT_PROFILES)
+
+
+def generate_round_input(request: AutopilotInput, attempt: int) -> dict[str, Any]:
+    """The ``generate`` input of round ``attempt`` (new seeds each round); its review job follows it."""
+    review = AutopilotInput(
+        spec_id=request.spec_id,
+        version_id="$output.assetVersionId",
+        attempt=attempt,
+        variants=request.variants,
+        export_profiles=request.export_profiles,
+        method=request.method,
+    )
+    return generate_job_input(
+        request.spec_id,
+        variants=request.variants,
+        seed_offset=(attempt - 1) * SEED_OFFSET_PER_ROUND,
+        next_jobs=[NextJob(type="autopilot_review", input=review.model_dump(mode="json", exclude_none=True))],
+    )
+
+
+def approved_follow_up(
+    spec: AssetSpec, decision: Decision, *, method: str, profiles: list[str]
+) -> dict[str, Any]:
+    """The ``bg_remove`` input that starts the delivery chain of an approved round:
+    bg_remove -> (pixelate, for pixel-art specs) -> (atlas_pack, for multi-frame specs) -> one export per
+    profile."""
+    if is_multi_frame(spec):
+        atlas_id = default_atlas_id(spec.id)
+        exports = [NextJob(type="export", input={"profileId": p, "atlasIds": [atlas_id]}) for p in profiles]
+        frames = [{"assetId": spec.id, "variantId": v} for v in decision.frame_variant_ids]
+        pack = {
+            "atlasId": atlas_id,
+            "frames": frames,
+            "nextJobs": [e.model_dump(mode="json") for e in exports],
+        }
+        follow = [NextJob(type="atlas_pack", input=pack)]
+    else:
+        follow = [NextJob(type="export", input={"profileId": p, "assetIds": [spec.id]}) for p in profiles]
+    if spec.pixel_art is not None:
+        # Pixel-art specs: after background removal, before packing and export.
+        pixelate = {
+            "assetId": spec.id,
+            "variantIds": list(decision.frame_variant_ids),
+            "nextJobs": [f.model_dump(mode="json") for f in follow],
+        }
+        follow = [NextJob(type="pixelate", input=pixelate)]
+    return {
+        "assetId": spec.id,
+        "variantIds": list(decision.frame_variant_ids),
+        "method": method,
+        "nextJobs": [f.model_dump(mode="json") for f in follow],
+    }
+
+
+def spawn_follow_up(store: ProjectStore, parent: Job, index: int, job_type: str, data: dict[str, Any]) -> str:
+    """Queue a follow-up of ``parent`` (idempotent: the id derives from the parent's, so a re-run adds none)."""
+    return ensure_child_job(store, parent, f"{parent.id[:110]}-a{index}", job_type, data)
+
+
+def start_round(store: ProjectStore, job: Job, request: AutopilotInput) -> AutopilotOutput:
+    """What an ``autopilot`` job does: queue the spec's generate round (its review follows it)."""
+    store.read(job.project_id, "specs", request.spec_id)  # NotFound before anything is queued
+    child = spawn_follow_up(
+        store, job, request.attempt, "generate", generate_round_input(request, request.attempt)
+    )
+    return AutopilotOutput(spec_id=request.spec_id, spawned_job_ids=[child])
+
+
+def review_round(store: ProjectStore, job: Job, request: AutopilotInput) -> AutopilotOutput:
+    """What an ``autopilot_review`` job does: score the round, decide, queue what follows.
+
+    approved -> bg_remove -> (atlas_pack) -> exports; regenerate -> the next round; needs_review -> nothing.
+    """
+    if not request.version_id:
+        raise InvalidInput("an autopilot_review job needs versionId (the generate job's assetVersionId)")
+    spec: AssetSpec = store.read(job.project_id, "specs", request.spec_id)
+    qualities = review_version(store, job.project_id, spec, request.version_id, method=request.method)
+    decision = decide(store, job.project_id, spec, request.version_id, qualities, attempt=request.attempt)
+    output = AutopilotOutput.model_validate(decision.as_output())
+    if decision.outcome == "regenerate":
+        attempt = request.attempt + 1
+        retry = request.model_copy(update={"attempt": attempt, "version_id": None})
+        output.spawned_job_ids = [
+            spawn_follow_up(store, job, attempt, "generate", generate_round_input(retry, attempt))
+        ]
+    elif decision.outcome == "approved":
+        profiles = export_profiles_for(store, job.project_id, request.export_profiles)
+        bg = approved_follow_up(spec, decision, method=request.method, profiles=profiles)
+        output.spawned_job_ids = [spawn_follow_up(store, job, 1, "bg_remove", bg)]
+    return output

@@ -38,11 +38,7 @@ MAX_TAG_CHARS = 100
 
 def find_variant(asset: Asset, variant_id: str) -> tuple[AssetVersion, Variant]:
     """The version and variant of ``variant_id`` in ``asset``; NotFound names the asset."""
-    for version in asset.versions:
-        for variant in version.variants:
-            if variant.id == variant_id:
-                return version, variant
-    raise NotFound(f"variant {variant_id!r} not found in asset {asset.id!r}")
+    return asset.find_variant(variant_id)
 
 
 def _update(
@@ -325,9 +321,7 @@ def _undone_keys(asset: Asset) -> set[str]:
 
 
 def _all_variants(asset: Asset) -> Iterator[tuple[AssetVersion, Variant]]:
-    for version in asset.versions:
-        for variant in version.variants:
-            yield version, variant
+    return asset.iter_variants()
 
 
 def _revert(asset: Asset, version: AssetVersion, variant: Variant, event: ReviewEvent) -> None:

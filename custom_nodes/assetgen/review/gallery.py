@@ -106,7 +106,7 @@ def variant_entry(
         index=index,
         number=number,
         is_primary=version.primary_variant_id == variant.id,
-        is_eligible=variant.status == "selected",
+        is_eligible=version.is_approved(variant),
     )
 
 

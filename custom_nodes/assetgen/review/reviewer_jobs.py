@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from assetgen.errors import Conflict, InvalidInput
-from assetgen.ids import validate_id
-from assetgen.jobs import create_job
+from assetgen.ids import default_atlas_id, validate_id
+from assetgen.jobs import create_job, generate_job_input
 from assetgen.models import Asset
 from assetgen.models.gallery import JobsStarted
-from assetgen.review.decisions import find_variant
 from assetgen.store import ProjectStore
 
 MAX_FEEDBACK_NOTES = 20
@@ -30,16 +29,10 @@ def regeneration_input(asset: Asset, *, seed: int, variants: int | None = None) 
         raise InvalidInput(f"seed must be an integer 0..2^32-1, got {seed!r}")
     feedback = [
         {"variantId": v.id, "note": v.review_note, "tags": list(v.tags)}
-        for version in asset.versions
-        for v in version.variants
+        for _, v in asset.iter_variants()
         if v.status == "needs_regeneration"
     ][-MAX_FEEDBACK_NOTES:]
-    data: dict[str, Any] = {"specId": asset.spec_id, "overrides": {"seed": seed}}
-    if variants is not None:
-        data["variants"] = variants
-    if feedback:
-        data["reviewFeedback"] = feedback
-    return data
+    return generate_job_input(asset.spec_id, seed=seed, variants=variants, review_feedback=feedback)
 
 
 def queue_regeneration(
@@ -57,17 +50,12 @@ def queue_bg_removal(
     """Queue one bg_remove job per approved variant (all approved ones without an alpha image by default)."""
     asset: Asset = store.read(project_id, "assets", asset_id)
     if variant_ids is None:
-        pairs = [
-            (ver, v)
-            for ver in asset.versions
-            for v in ver.variants
-            if v.status == "selected" and not v.alpha_path
-        ]
+        pairs = [(ver, v) for ver, v in asset.approved_variants() if not v.alpha_path]
     else:
-        pairs = [find_variant(asset, validate_id(v, what="variant id")) for v in variant_ids]
+        pairs = [asset.find_variant(validate_id(v, what="variant id")) for v in variant_ids]
     started, skipped = [], []
     for version, variant in pairs:
-        if variant.status != "selected":
+        if not version.is_approved(variant):
             skipped.append(
                 {"variantId": variant.id, "reason": f"status is {variant.status}; approve it first"}
             )
@@ -84,8 +72,8 @@ def queue_packing(
 ) -> JobsStarted:
     """Queue an atlas_pack job over the asset's approved variants (primary first), as ``{assetId, variantId}``."""
     asset: Asset = store.read(project_id, "assets", asset_id)
-    atlas_id = validate_id(atlas_id or f"{asset.id}_atlas"[:128], what="atlas id")
-    approved = [v for ver in reversed(asset.versions) for v in ver.variants if v.status == "selected"]
+    atlas_id = validate_id(atlas_id or default_atlas_id(asset.id), what="atlas id")
+    approved = [v for ver in reversed(asset.versions) for v in ver.variants if ver.is_approved(v)]
     if not approved:
         raise Conflict(f"asset {asset_id!r} has no approved variant to pack; approve one first")
     primary = {ver.primary_variant_id for ver in asset.versions}

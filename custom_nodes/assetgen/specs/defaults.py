@@ -6,9 +6,11 @@ states are ``ui_states`` with default/hover/pressed/disabled, tolerance 1 and
 ``lock_to_anchor_set``; animation and VFX are ``animation`` with an explicit frame count,
 ``transparent_only`` and tolerance 2 (aligned characters) to 4 (free-form effects).
 
-Checkpoint choice at refinement time: the first checkpoint (sorted by id) whose
+Checkpoint defaults at refinement time: the checkpoint picked by the one rule of
+``generation.policy.pick_checkpoint_for_type`` (the first checkpoint, sorted by id, whose
 ``supportedAssetTypes`` includes the type, preferring one with a ``defaultForCheckpoint`` profile in
-``project.policies.checkpointProfiles``. The concrete LoRA stack is not chosen here: it is resolved
+``project.policies.checkpointProfiles``), with its prompt profile and baseline profile. (The choice a
+job sends to ComfyUI is ``models.generation.CheckpointChoice``, made by ``generation.policy.choose_checkpoint``.) The concrete LoRA stack is not chosen here: it is resolved
 and frozen into the job at generation time.
 """
 
@@ -45,8 +47,8 @@ DERIVED_SEED_FIELDS = ("entityId", "assetType", "checkpointId")
 
 
 @dataclass(frozen=True)
-class CheckpointChoice:
-    """The checkpoint, its prompt profile and its baseline profile picked for an asset type."""
+class CheckpointDefaults:
+    """What refinement writes into a spec for an asset type: the checkpoint, its prompt and baseline profiles."""
 
     checkpoint_id: str | None
     profile_id: str | None = None
@@ -85,8 +87,22 @@ def is_baseline_compatible(context: ProjectContext, checkpoint_id: str, baseline
     return baseline is not None and baseline.checkpoint_id in (None, checkpoint_id)
 
 
-def choose_checkpoint(context: ProjectContext, asset_type_id: str) -> CheckpointChoice:
-    """Pick the checkpoint for ``asset_type_id`` deterministically (see the module docstring)."""
+def checkpoint_defaults_for(
+    context: ProjectContext, checkpoint_id: str, *, reason: str = ""
+) -> CheckpointDefaults:
+    """The defaults that go with ``checkpoint_id``: its prompt profile and default baseline profile."""
+    profile = checkpoint_profile(context, checkpoint_id)
+    return CheckpointDefaults(
+        checkpoint_id=checkpoint_id,
+        profile_id=profile.profile_id if profile else None,
+        profile_version=profile.version if profile else None,
+        baseline_profile_id=default_baseline_profile_id(context, checkpoint_id),
+        reason=reason,
+    )
+
+
+def checkpoint_defaults(context: ProjectContext, asset_type_id: str) -> CheckpointDefaults:
+    """The checkpoint defaults for ``asset_type_id``, picked deterministically (see the module docstring)."""
     chosen, with_default = pick_checkpoint_for_type(
         asset_type_id, list(context.checkpoints.values()), context.project
     )
@@ -97,22 +113,15 @@ def choose_checkpoint(context: ProjectContext, asset_type_id: str) -> Checkpoint
             if pending
             else ""
         )
-        return CheckpointChoice(
+        return CheckpointDefaults(
             checkpoint_id=None,
             reason=f"no checkpoint lists {asset_type_id!r} in supportedAssetTypes; add it to one of "
             f"{sorted(context.checkpoints) or 'the (empty) checkpoints folder'}{onboard}",
         )
-    profile = checkpoint_profile(context, chosen.id)
     reason = f"checkpoint {chosen.id}: first (by id) supporting {asset_type_id}"
     if with_default:
         reason += " with a default checkpoint profile"
-    return CheckpointChoice(
-        checkpoint_id=chosen.id,
-        profile_id=profile.profile_id if profile else None,
-        profile_version=profile.version if profile else None,
-        baseline_profile_id=default_baseline_profile_id(context, chosen.id),
-        reason=reason,
-    )
+    return checkpoint_defaults_for(context, chosen.id, reason=reason)
 
 
 def default_lora_policy(context: ProjectContext) -> LoraPolicy:

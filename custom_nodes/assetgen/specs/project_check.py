@@ -306,16 +306,15 @@ def check_project(
                 report.add("warning", f"derivedSpecIds[{index}]", f"spec {spec_id!r} is not in specs/")
     for asset in records["assets"].values():
         report = reader.report_for(base / "assets" / f"{asset.id}.json")
-        for version in asset.versions:
-            for variant in version.variants:
-                for key in ("original_path", "alpha_path", "preview_path", "pixel_path"):
-                    stored = getattr(variant, key)
-                    if stored and not _stored_file_exists(store, stored):
-                        report.add(
-                            "warning",
-                            f"versions[{version.id}].variants[{variant.id}]",
-                            f"{stored} is missing",
-                        )
+        for version, variant in asset.iter_variants():
+            for key in ("original_path", "alpha_path", "preview_path", "pixel_path"):
+                stored = getattr(variant, key)
+                if stored and not _stored_file_exists(store, stored):
+                    report.add(
+                        "warning",
+                        f"versions[{version.id}].variants[{variant.id}]",
+                        f"{stored} is missing",
+                    )
 
     _list_unmodelled(reader, base)
     return ProjectCheck(project_id=project_id, files=tuple(reader.reports))

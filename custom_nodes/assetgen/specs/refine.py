@@ -22,9 +22,12 @@ from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, InvalidInput
 from assetgen.ids import ID_PATTERN, validate_id
 from assetgen.models import AssetSpec, SpecList
+from assetgen.models.catalogs import AssetType, Palette, Tag
+from assetgen.models.generation import GenerationParams
 from assetgen.models.spec import (
     AnimationSpec,
     EntityLink,
+    LoraPolicy,
     OutputSize,
     SpecOutput,
     SpecPrompt,
@@ -37,12 +40,11 @@ from assetgen.specs.defaults import (
     DEFAULT_FRAME_COUNT,
     DEFAULT_UI_STATES,
     FALLBACK_NEGATIVE,
-    CheckpointChoice,
+    CheckpointDefaults,
     OutputKind,
-    checkpoint_profile,
-    choose_checkpoint,
+    checkpoint_defaults,
+    checkpoint_defaults_for,
     default_background_policy,
-    default_baseline_profile_id,
     default_generation_params,
     default_lora_policy,
     default_prompt_policy,
@@ -168,23 +170,17 @@ def _fill_template(template: str, values: dict[str, str]) -> str:
     return ", ".join(p.strip() for p in filled.split(",") if p.strip())
 
 
-def _choose_checkpoint(
+def _checkpoint_defaults(
     wish: ParsedWish, context: ProjectContext, type_id: str, notes: _Notes
-) -> CheckpointChoice:
+) -> CheckpointDefaults:
     if wish.checkpoint_id:
         checkpoint = context.checkpoints.get(wish.checkpoint_id)
         if checkpoint is not None and type_id in checkpoint.supported_asset_types:
-            profile = checkpoint_profile(context, checkpoint.id)
             notes.assumptions.append(f"checkpoint {checkpoint.id} as the wish asks")
-            return CheckpointChoice(
-                checkpoint_id=checkpoint.id,
-                profile_id=profile.profile_id if profile else None,
-                profile_version=profile.version if profile else None,
-                baseline_profile_id=default_baseline_profile_id(context, checkpoint.id),
-            )
+            return checkpoint_defaults_for(context, checkpoint.id)
         why = "is not in checkpoints/" if checkpoint is None else f"does not support {type_id}"
         notes.warnings.append(f"checkpoint {wish.checkpoint_id!r} {why}; chose one by the project's rules")
-    choice = choose_checkpoint(context, type_id)
+    choice = checkpoint_defaults(context, type_id)
     if choice.checkpoint_id is None:
         notes.warnings.append(choice.reason)
     else:
@@ -256,6 +252,44 @@ def _output_kind(
     return "single_image"
 
 
+@dataclass
+class _WishPlan:
+    """One wish on its way to specs: what each step of ``_plan_wish`` decided, in order."""
+
+    wish_line: WishLine
+    wish: ParsedWish
+    spec_list: SpecList
+    context: ProjectContext
+    asset_type: AssetType
+    notes: _Notes
+    choice: CheckpointDefaults
+    style: str = ""
+    scenario: str = ""
+    palette_ids: list[str] = field(default_factory=list)
+    palettes: list[Palette] = field(default_factory=list)
+    kind: OutputKind = "single_image"
+    subject: str = ""
+    animation: AnimationSpec | None = None
+    states: list[str] = field(default_factory=list)
+    background: str = ""
+    label: str = ""
+    sizes: list[OutputSize] = field(default_factory=list)
+    target: tuple[int, int] | None = None
+    spec_count: int = 1
+    params: GenerationParams | None = None
+    view_tag: Tag | None = None
+    positive: str = ""
+    negative: str = ""
+
+    @property
+    def type_id(self) -> str:
+        return self.asset_type.id
+
+    @property
+    def checkpoint_id(self) -> str | None:
+        return self.choice.checkpoint_id
+
+
 def _plan_wish(
     wish_line: WishLine, wish: ParsedWish, spec_list: SpecList, context: ProjectContext, *, now: str
 ) -> tuple[list[AssetSpec], _Notes]:
@@ -263,30 +297,38 @@ def _plan_wish(
     asset_type = context.asset_type(wish.asset_type_id) if wish.asset_type_id else None
     if asset_type is None:
         return [], notes
-    project = context.project
-    type_id = asset_type.id
-    choice = _choose_checkpoint(wish, context, type_id, notes)
-    ckpt_id = choice.checkpoint_id
+    choice = _checkpoint_defaults(wish, context, asset_type.id, notes)
+    plan = _WishPlan(wish_line, wish, spec_list, context, asset_type, notes, choice)
+    _plan_look(plan)
+    _plan_output(plan)
+    _plan_count_and_size(plan)
+    _plan_prompts(plan)
+    return _build_specs(plan, now=now), notes
 
-    # style, scenario, palettes
-    style = wish.style_id or project.defaults.style
+
+def _plan_look(plan: _WishPlan) -> None:
+    """Style, scenario and palettes: the wish's, else the project's defaults."""
+    wish, notes, defaults = plan.wish, plan.notes, plan.context.project.defaults
+    plan.style = wish.style_id or defaults.style
     if wish.style_id is None:
-        notes.assumptions.append(f"style {style} (project default)")
-    scenario = wish.scenario_id or project.defaults.scenario
+        notes.assumptions.append(f"style {plan.style} (project default)")
+    plan.scenario = wish.scenario_id or defaults.scenario
     if wish.scenario_id is None:
-        notes.assumptions.append(f"scenario {scenario} (project default)")
-    palette_ids = list(wish.palette_ids)
-    if not palette_ids and not wish.colors and project.defaults.palette_ids:
-        palette_ids = list(project.defaults.palette_ids)
-        notes.assumptions.append(f"palette {', '.join(palette_ids)} (project default)")
-    palettes = [p for p in (context.palette(pid) for pid in palette_ids) if p is not None]
+        notes.assumptions.append(f"scenario {plan.scenario} (project default)")
+    plan.palette_ids = list(wish.palette_ids)
+    if not plan.palette_ids and not wish.colors and defaults.palette_ids:
+        plan.palette_ids = list(defaults.palette_ids)
+        notes.assumptions.append(f"palette {', '.join(plan.palette_ids)} (project default)")
+    plan.palettes = [p for p in (plan.context.palette(pid) for pid in plan.palette_ids) if p is not None]
 
-    # output contract
-    kind = _output_kind(wish, asset_type.output_kind, asset_type.multi_frame, notes)
-    subject = wish.subject or asset_type.label.lower()
+
+def _plan_output(plan: _WishPlan) -> None:
+    """The output contract: kind, subject, animation or UI states, background, target sizes."""
+    wish, notes, asset_type, type_id = plan.wish, plan.notes, plan.asset_type, plan.type_id
+    plan.kind = kind = _output_kind(wish, asset_type.output_kind, asset_type.multi_frame, notes)
+    plan.subject = wish.subject or asset_type.label.lower()
     if not wish.subject:
-        notes.warnings.append(f"no subject words; the prompt says only {subject!r}")
-    animation = None
+        notes.warnings.append(f"no subject words; the prompt says only {plan.subject!r}")
     if kind == "animation":
         frame_count = wish.frame_count or DEFAULT_FRAME_COUNT
         if wish.frame_count is None:
@@ -294,17 +336,18 @@ def _plan_wish(
         fps = wish.fps or DEFAULT_FPS
         if wish.fps is None:
             notes.assumptions.append(f"{fps:g} fps (none given)")
-        name = wish.animation_name or slugify(subject, max_len=32) or "default"
+        name = wish.animation_name or slugify(plan.subject, max_len=32) or "default"
         loop = True if wish.loop is None else wish.loop
-        animation = AnimationSpec(name=name, fps=fps, loop=loop, frame_count=frame_count)
-    states: list[str] = []
+        plan.animation = AnimationSpec(name=name, fps=fps, loop=loop, frame_count=frame_count)
     if kind == "ui_states":
-        states = list(wish.ui_states or DEFAULT_UI_STATES)
+        plan.states = states = list(wish.ui_states or DEFAULT_UI_STATES)
         if "default" not in states:
             states.insert(0, "default")
         if not wish.ui_states:
             notes.assumptions.append(f"UI states {', '.join(states)} (none listed)")
-    background = wish.background or ("transparent" if asset_type.requires_alpha else "opaque")
+    plan.background = background = wish.background or (
+        "transparent" if asset_type.requires_alpha else "opaque"
+    )
     if wish.background is None:
         notes.assumptions.append(
             "transparent background (type requires alpha)"
@@ -313,7 +356,7 @@ def _plan_wish(
         )
     elif wish.background == "white" and asset_type.requires_alpha:
         notes.warnings.append(f"{type_id} requires alpha but a white background is asked for; kept white")
-    baseline = context.baseline_profiles.get(choice.baseline_profile_id or "")
+    baseline = plan.context.baseline_profiles.get(plan.choice.baseline_profile_id or "")
     if (
         baseline is not None
         and baseline.global_.background == "transparent_only"
@@ -322,15 +365,17 @@ def _plan_wish(
         notes.warnings.append(
             f"baseline {baseline.id} wants transparent_only backgrounds but the wish asks for {background}"
         )
-    label = "frame" if kind == "animation" else type_id
-    sizes = [OutputSize(label=label, w=w, h=h) for w, h in wish.sizes]
-    target = max(wish.sizes, key=lambda s: (s[0] * s[1], s[0])) if wish.sizes else None
+    plan.label = "frame" if kind == "animation" else type_id
+    plan.sizes = [OutputSize(label=plan.label, w=w, h=h) for w, h in wish.sizes]
+    plan.target = max(wish.sizes, key=lambda s: (s[0] * s[1], s[0])) if wish.sizes else None
 
-    # count: specs or variants
+
+def _plan_count_and_size(plan: _WishPlan) -> None:
+    """A count means specs or variants (the catalog's ``countMeans``); then the generation size."""
+    wish, notes, type_id = plan.wish, plan.notes, plan.type_id
     count = wish.count or 1
     variants = wish.variants
-    spec_count = 1
-    if count > 1 and asset_type.count_means == "variants":
+    if count > 1 and plan.asset_type.count_means == "variants":
         if variants is not None and variants != count:
             notes.warnings.append(
                 f"count {count} and {variants} variants disagree; generating {count} variants"
@@ -340,34 +385,37 @@ def _plan_wish(
             f"{count} {type_id} = one spec with {variants} variants (catalog countMeans)"
         )
     elif count > 1:
-        spec_count = min(count, MAX_SPECS_PER_WISH)
+        plan.spec_count = min(count, MAX_SPECS_PER_WISH)
         notes.assumptions.append(
-            f"{count} x {wish.type_phrase or type_id} = {spec_count} specs ({type_id} countMeans)"
+            f"{count} x {wish.type_phrase or type_id} = {plan.spec_count} specs ({type_id} countMeans)"
         )
         if count > MAX_SPECS_PER_WISH:
             notes.warnings.append(f"count {count} capped at {MAX_SPECS_PER_WISH} specs per wish")
         notes.assumptions.append("the specs share one prompt; edit each to tell them apart")
-    params = default_generation_params(
-        context,
+    plan.params = params = default_generation_params(
+        plan.context,
         asset_type_id=type_id,
-        checkpoint_id=ckpt_id,
-        target=target,
+        checkpoint_id=plan.checkpoint_id,
+        target=plan.target,
         variants=variants,
         seed=wish.seed,
     )
-    if not sizes:
-        sizes = [OutputSize(label=label, w=params.width or 0, h=params.height or 0)]
+    if not plan.sizes:
+        plan.sizes = [OutputSize(label=plan.label, w=params.width or 0, h=params.height or 0)]
         notes.assumptions.append(
             f"no size given; target size = generation size {params.width}x{params.height}"
         )
-    elif target and (params.width, params.height) != target:
+    elif plan.target and (params.width, params.height) != plan.target:
         notes.assumptions.append(
-            f"generated at {params.width}x{params.height} for checkpoint {ckpt_id}, "
-            f"target {target[0]}x{target[1]} recorded in output.sizes"
+            f"generated at {params.width}x{params.height} for checkpoint {plan.checkpoint_id}, "
+            f"target {plan.target[0]}x{plan.target[1]} recorded in output.sizes"
         )
 
-    # prompts
-    view_tag = context.tag(f"view:{wish.view}") if wish.view else None
+
+def _plan_prompts(plan: _WishPlan) -> None:
+    """The positive and negative prompts: the type's template, camera, details, palettes, background."""
+    wish, notes, asset_type, context = plan.wish, plan.notes, plan.asset_type, plan.context
+    plan.view_tag = view_tag = context.tag(f"view:{wish.view}") if wish.view else None
     camera = (view_tag.prompt_token if view_tag and view_tag.prompt_token else None) or (
         DEFAULT_VIEW_PHRASES[wish.view] if wish.view else ""
     )
@@ -377,50 +425,90 @@ def _plan_wish(
         )
     template = asset_type.prompt_template or "{subject}, {cameraAngle}"
     positive_parts = [
-        _fill_template(template, {"subject": subject, "cameraAngle": camera, "typeLabel": asset_type.label})
+        _fill_template(
+            template, {"subject": plan.subject, "cameraAngle": camera, "typeLabel": asset_type.label}
+        )
     ]
     if camera and "{cameraAngle}" not in template:
         positive_parts.append(camera)
-    if animation is not None and wish.animation_name:
+    if plan.animation is not None and wish.animation_name:
         positive_parts.append(f"{wish.animation_name} {wish.animation_word or 'animation'} frame")
-    elif animation is not None:
+    elif plan.animation is not None:
         positive_parts.append("animation frame")
     positive_parts += wish.details + wish.silhouettes
-    for palette in palettes:
+    for palette in plan.palettes:
         positive_parts.append(f"{palette.label.lower()} color palette")
         positive_parts += palette.prompt_tokens
     if wish.colors:
         positive_parts.append("colors " + " ".join(wish.colors))
     joined = ", ".join(positive_parts).lower()
-    if background == "transparent" and "background" not in joined:
+    if plan.background == "transparent" and "background" not in joined:
         positive_parts.append("plain flat background")
-    elif background == "white":
+    elif plan.background == "white":
         positive_parts.append("white background")
     is_tileable = wish.is_tileable or asset_type.tileable
     if wish.is_tileable and not asset_type.tileable:
-        notes.assumptions.append(f"tileable although the catalog marks {type_id} not tileable")
+        notes.assumptions.append(f"tileable although the catalog marks {plan.type_id} not tileable")
     if is_tileable and "seamless" not in joined:
         positive_parts.append("seamless tileable")
     negative_parts = [asset_type.negative_prompt or FALLBACK_NEGATIVE, *wish.negatives]
     if is_tileable:
         negative_parts.append("visible seams")
-    if background == "transparent":
+    if plan.background == "transparent":
         negative_parts.append("busy background")
-    positive = ", ".join(_dedupe(positive_parts))
-    negative = ", ".join(_dedupe(negative_parts))
+    plan.positive = ", ".join(_dedupe(positive_parts))
+    plan.negative = ", ".join(_dedupe(negative_parts))
 
-    # LoRA hints, references, tags, entity
-    lora_policy = default_lora_policy(context)
-    for lora_id in wish.lora_ids:
-        if lora_id in context.loras:
+
+def _lora_policy(plan: _WishPlan) -> LoraPolicy:
+    """The project's LoRA mode plus the LoRAs the wish names (unknown ones are warned about)."""
+    lora_policy = default_lora_policy(plan.context)
+    for lora_id in plan.wish.lora_ids:
+        if lora_id in plan.context.loras:
             lora_policy.include.append(lora_id)
         else:
-            notes.warnings.append(f"LoRA {lora_id!r} is not in loras/; ignored")
-    references = _references(wish, spec_list, notes)
-    entity_base = wish.entity_id or slugify(subject) or type_id
-    base_tags = [*project.defaults.tag_ids, *asset_type.default_tags, f"assetType:{type_id}"]
-    if view_tag is not None:
-        base_tags.append(view_tag.id)
+            plan.notes.warnings.append(f"LoRA {lora_id!r} is not in loras/; ignored")
+    return lora_policy
+
+
+def _spec_output(plan: _WishPlan) -> SpecOutput:
+    output = SpecOutput(
+        kind=plan.kind,
+        background="transparent_required" if plan.background == "transparent" else "any",
+        sizes=plan.sizes,
+    )
+    if plan.animation is not None:
+        output.animation = plan.animation
+    if plan.kind == "ui_states":
+        output.ui_states = UiStates(states=plan.states)
+    return output
+
+
+def _base_title(plan: _WishPlan) -> str:
+    title = plan.subject[:1].upper() + plan.subject[1:]
+    if plan.animation is not None and plan.wish.animation_name:
+        title += f", {plan.wish.animation_name} {plan.wish.animation_word or 'animation'}"
+    elif plan.animation is not None:
+        title += f", {plan.animation.frame_count}-frame animation"
+    return title
+
+
+def _build_specs(plan: _WishPlan, *, now: str) -> list[AssetSpec]:
+    """The specs of the wish (one, or ``spec_count`` sharing a prompt), with policies, tags and source."""
+    wish, context, type_id, kind = plan.wish, plan.context, plan.type_id, plan.kind
+    project, ckpt_id, spec_list, spec_count = (
+        context.project,
+        plan.checkpoint_id,
+        plan.spec_list,
+        plan.spec_count,
+    )
+    assert plan.params is not None  # set by _plan_count_and_size
+    lora_policy = _lora_policy(plan)
+    references = _references(wish, spec_list, plan.notes)
+    entity_base = wish.entity_id or slugify(plan.subject) or type_id
+    base_tags = [*project.defaults.tag_ids, *plan.asset_type.default_tags, f"assetType:{type_id}"]
+    if plan.view_tag is not None:
+        base_tags.append(plan.view_tag.id)
     ref_anchors = [r.url or r.path or "" for r in references if r.url or r.path]
     style_consistency = default_style_consistency(
         kind, has_style_override=wish.style_id is not None, anchor_refs=ref_anchors
@@ -430,32 +518,20 @@ def _plan_wish(
         asset_type_id=type_id,
         output_kind=kind,
         background_policy=default_background_policy(
-            wants_transparent=background == "transparent", wants_white=background == "white"
+            wants_transparent=plan.background == "transparent", wants_white=plan.background == "white"
         ),
-        ui_states=states or None,
+        ui_states=plan.states or None,
         checkpoint_id=ckpt_id,
         has_camera_angle=wish.view is not None,
     )
-    output = SpecOutput(
-        kind=kind,
-        background="transparent_required" if background == "transparent" else "any",
-        sizes=sizes,
-    )
-    if animation is not None:
-        output.animation = animation
-    if kind == "ui_states":
-        output.ui_states = UiStates(states=states)
+    output = _spec_output(plan)
     seed_policy = default_seed_policy(kind, fixed_seed=wish.seed, is_entity_batch=False)
-    base_title = subject[:1].upper() + subject[1:]
-    if animation is not None and wish.animation_name:
-        base_title += f", {wish.animation_name} {wish.animation_word or 'animation'}"
-    elif animation is not None:
-        base_title += f", {animation.frame_count}-frame animation"
+    base_title = _base_title(plan)
 
     specs: list[AssetSpec] = []
     for index in range(1, spec_count + 1):
         spec_id = derive_spec_id(
-            spec_list.id, wish_line.line, wish_line.part, index if spec_count > 1 else None
+            spec_list.id, plan.wish_line.line, plan.wish_line.part, index if spec_count > 1 else None
         )
         entity_id = f"{entity_base}_{index}" if spec_count > 1 else entity_base
         spec = AssetSpec(
@@ -465,9 +541,9 @@ def _plan_wish(
             updated_at=now,
             asset_type=type_id,
             title=(f"{base_title} {index} of {spec_count}" if spec_count > 1 else base_title)[:200],
-            style=style,
-            scenario=scenario,
-            prompt=SpecPrompt(positive=positive, negative=negative),
+            style=plan.style,
+            scenario=plan.scenario,
+            prompt=SpecPrompt(positive=plan.positive, negative=plan.negative),
             spec_list_id=spec_list.id,
             tags=list(dict.fromkeys([*base_tags, f"entity:{entity_id}"])),
             lora_policy=lora_policy.model_copy(deep=True),
@@ -477,40 +553,49 @@ def _plan_wish(
             prompt_policy=default_prompt_policy(context, ckpt_id),
             seed_policy=seed_policy.model_copy(deep=True),
             output=output.model_copy(deep=True),
-            generation_params=params.model_copy(deep=True),
-            palette_ids=palette_ids,
+            generation_params=plan.params.model_copy(deep=True),
+            palette_ids=plan.palette_ids,
             colors=list(wish.colors),
             references=[r.model_copy(deep=True) for r in references],
             pixel_art=pixel_art_from_wish(
-                is_pixel_art=wish.is_pixel_art or "pixel" in style.lower(),
+                is_pixel_art=wish.is_pixel_art or "pixel" in plan.style.lower(),
                 max_colors=wish.max_colors,
                 sizes=wish.sizes,
                 palette_ids=list(wish.palette_ids),
             ),
         )
-        if ckpt_id:
-            spec.checkpoint_id = ckpt_id
-        if choice.profile_id:
-            spec.checkpoint_profile_id = choice.profile_id
-            spec.checkpoint_profile_version = choice.profile_version
-        if choice.baseline_profile_id:
-            spec.baseline_profile_id = choice.baseline_profile_id
-        source = SpecSource(
-            spec_list_id=spec_list.id,
-            line=wish_line.line,
-            text=wish_line.text[:500],
-            rules_version=RULES_VERSION,
-        )
-        if wish_line.part:
-            source.part = wish_line.part
-        if spec_count > 1:
-            source.index = index
-        spec.source = source
+        _apply_checkpoint_defaults(spec, plan.choice)
+        spec.source = _spec_source(plan, index)
         if assess_readiness(spec, context).is_ready:
             spec.status = "ready"
         spec.source.content_hash = spec_content_hash(spec)
         specs.append(AssetSpec.model_validate(spec.model_dump(mode="json")))
-    return specs, notes
+    return specs
+
+
+def _apply_checkpoint_defaults(spec: AssetSpec, choice: CheckpointDefaults) -> None:
+    if choice.checkpoint_id:
+        spec.checkpoint_id = choice.checkpoint_id
+    if choice.profile_id:
+        spec.checkpoint_profile_id = choice.profile_id
+        spec.checkpoint_profile_version = choice.profile_version
+    if choice.baseline_profile_id:
+        spec.baseline_profile_id = choice.baseline_profile_id
+
+
+def _spec_source(plan: _WishPlan, index: int) -> SpecSource:
+    """Where the spec came from: list, line, part, index, the rules version (the hash is added last)."""
+    source = SpecSource(
+        spec_list_id=plan.spec_list.id,
+        line=plan.wish_line.line,
+        text=plan.wish_line.text[:500],
+        rules_version=RULES_VERSION,
+    )
+    if plan.wish_line.part:
+        source.part = plan.wish_line.part
+    if plan.spec_count > 1:
+        source.index = index
+    return source
 
 
 def plan_refinement(spec_list: SpecList, context: ProjectContext, *, now: str) -> RefinementPlan:
@@ -680,7 +765,14 @@ def refine_spec_list(
             continue
         try:
             state, current = _existing_state(store, project_id, old_id, spec_list.id)
-        except AssetgenError:
+        except AssetgenError as exc:  # unreadable: left as it is, and said so
+            log.warning(
+                "refine project=%s specList=%s cannot read spec=%s to deprecate it: %s",
+                project_id,
+                spec_list.id,
+                old_id,
+                exc,
+            )
             continue
         if state == "ours" and current is not None and current.status != "deprecated":
             updated = current.model_copy(update={"status": "deprecated", "updated_at": now}, deep=True)

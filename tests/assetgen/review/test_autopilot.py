@@ -65,3 +65,46 @@ def test_failing_rounds_regenerate_then_need_review(demo_store: ProjectStore) ->
     assert final.outcome == "needs_review" and any("detail" in r for r in final.reasons)
     verdict = demo_store.read("demo", "assets", "potion_icon").model_extra["autopilot"]
     assert verdict["status"] == "needs_review" and verdict["attempts"] == 2
+
+
+def test_the_follow_up_chain_is_built_in_the_autopilot_module(demo_store: ProjectStore) -> None:
+    from assetgen.ids import default_atlas_id
+    from assetgen.models.job import AutopilotInput
+    from assetgen.review.autopilot import (
+        Decision,
+        approved_follow_up,
+        export_profiles_for,
+        generate_round_input,
+    )
+
+    request = AutopilotInput(spec_id="potion_icon", variants=3, export_profiles=["godot"])
+    first = generate_round_input(request, 1)
+    assert first["specId"] == "potion_icon" and first["variants"] == 3 and first["seedOffset"] == 0
+    (review,) = first["nextJobs"]
+    assert review["type"] == "autopilot_review"
+    assert review["input"] == {
+        "specId": "potion_icon",
+        "variants": 3,
+        "attempt": 1,
+        "versionId": "$output.assetVersionId",
+        "exportProfiles": ["godot"],
+        "method": "colorkey",
+    }
+    assert generate_round_input(request, 3)["seedOffset"] == 2000
+
+    spec = demo_store.read("demo", "specs", "hero_knight_walk")  # an animation: packed before export
+    decision = Decision("approved", [], "v1", ("v1", "v2"))
+    bg = approved_follow_up(spec, decision, method="colorkey", profiles=["unity", "godot"])
+    assert bg["assetId"] == spec.id and bg["variantIds"] == ["v1", "v2"]
+    (pack,) = bg["nextJobs"]
+    assert pack["type"] == "atlas_pack" and pack["input"]["atlasId"] == default_atlas_id(spec.id)
+    assert [e["input"]["profileId"] for e in pack["input"]["nextJobs"]] == ["unity", "godot"]
+    icon = demo_store.read("demo", "specs", "potion_icon")
+    single = approved_follow_up(
+        icon, Decision("approved", [], "v1", ("v1",)), method="auto", profiles=["custom"]
+    )
+    assert single["nextJobs"] == [
+        {"type": "export", "input": {"profileId": "custom", "assetIds": ["potion_icon"]}}
+    ]
+    assert export_profiles_for(demo_store, "demo", None) == demo_store.list_ids("demo", "export-profiles")
+    assert export_profiles_for(demo_store, "demo", ["godot"]) == ["godot"]

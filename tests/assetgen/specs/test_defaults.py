@@ -10,7 +10,7 @@ from assetgen.models import Checkpoint
 from assetgen.models.project import CheckpointProfile
 from assetgen.settings import REPO_DIR
 from assetgen.specs.defaults import (
-    choose_checkpoint,
+    checkpoint_defaults,
     default_quality_contract,
     default_seed_policy,
     default_style_consistency,
@@ -42,11 +42,11 @@ def ckpt(checkpoint_id: str, *types: str) -> Checkpoint:
 
 
 def test_choice_prefers_a_default_profile_then_the_first_id(context: ProjectContext) -> None:
-    assert choose_checkpoint(context, "tile").checkpoint_id == "ckpt_sd15_demo"
+    assert checkpoint_defaults(context, "tile").checkpoint_id == "ckpt_sd15_demo"
     extended = with_checkpoints(context, ckpt("aaa_first", "tile"))
-    assert choose_checkpoint(extended, "tile").checkpoint_id == "ckpt_sd15_demo", "a default profile wins"
+    assert checkpoint_defaults(extended, "tile").checkpoint_id == "ckpt_sd15_demo", "a default profile wins"
     bare = with_checkpoints(context, ckpt("aaa_first", "ghost"), ckpt("zzz", "ghost"))
-    choice = choose_checkpoint(bare, "ghost")
+    choice = checkpoint_defaults(bare, "ghost")
     assert choice.checkpoint_id == "aaa_first" and choice.profile_id is None
     profiled = with_checkpoints(
         context,
@@ -54,9 +54,9 @@ def test_choice_prefers_a_default_profile_then_the_first_id(context: ProjectCont
         ckpt("zzz", "ghost"),
         profiles={"zzz": CheckpointProfile(profile_id="z1", version=3, default_for_checkpoint=True)},
     )
-    choice = choose_checkpoint(profiled, "ghost")
+    choice = checkpoint_defaults(profiled, "ghost")
     assert (choice.checkpoint_id, choice.profile_id, choice.profile_version) == ("zzz", "z1", 3)
-    missing = choose_checkpoint(context, "ghost")
+    missing = checkpoint_defaults(context, "ghost")
     assert missing.checkpoint_id is None and "supportedAssetTypes" in missing.reason
 
 

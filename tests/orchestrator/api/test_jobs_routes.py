@@ -167,3 +167,27 @@ async def test_events_stop_when_the_client_disconnects(client, caplog) -> None:
 
 async def test_events_unknown_project_is_404_json(client) -> None:
     await error_of(await client.get("/api/projects/nope/jobs/events"), 404)
+
+
+async def test_the_list_names_unreadable_job_files(client, demo_store) -> None:
+    job = await queue(client)
+    demo_store.record_path("demo", "jobs", "broken1").write_text("{not json")
+    listed = await body_of(await client.get(JOBS), JobList)
+    assert [j["id"] for j in listed["jobs"]] == [job["id"]] and listed["unreadable"] == ["broken1"]
+
+
+async def test_a_generate_job_for_a_missing_spec_is_refused_and_nothing_is_written(
+    client, demo_store
+) -> None:
+    before = tree_state(demo_store.root)
+    error = await error_of(
+        await client.post(JOBS, json={"type": "generate", "input": {"specId": "no_such_spec"}}), 400
+    )
+    assert "no_such_spec" in error["message"] and "potion_icon" in error["message"]
+    assert tree_state(demo_store.root) == before
+    # In nextJobs the spec id may be a placeholder: it is checked when the child is created.
+    chained = {
+        "type": "bg_remove",
+        "input": {"assetId": "a", "nextJobs": [{"type": "generate", "input": {"specId": "$output.assetId"}}]},
+    }
+    assert (await client.post(JOBS, json=chained)).status == 201

@@ -190,7 +190,7 @@ async def test_background_removal_and_packing_take_approved_variants_only(client
     pack = await (await client.post(BASE + "/assets/potion_icon/pack", json={})).json()
     frames = pack["jobs"][0]["input"]["frames"]
     assert frames[0] == {"assetId": "potion_icon", "variantId": "v00007"}  # primary first
-    assert pack["jobs"][0]["input"]["atlasId"] == "potion_icon_atlas" and len(pack["warnings"]) == 2
+    assert pack["jobs"][0]["input"]["atlasId"] == "potion_icon-atlas" and len(pack["warnings"]) == 2
 
 
 async def test_review_config_lists_the_tag_groups(client) -> None:
