@@ -53,6 +53,7 @@ def version_generation_record(
         "sampler": plan.sampler,
         "scheduler": plan.scheduler,
         "denoise": plan.denoise,
+        "tiling": plan.tiling.model_dump(mode="json") if plan.tiling is not None else None,
         "comfyui": {"backend": backend},
     }
 

@@ -13,6 +13,7 @@ from assetgen.nodes.lora import AssetGenApplyLoraStack
 from assetgen.nodes.pack import AssetGenPackSpritesheet
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
+from assetgen.nodes.tileable import AssetGenMakeTileable
 
 NODES: list[type[io.ComfyNode]] = [
     AssetGenLoadSpec,
@@ -20,6 +21,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenSaveVariants,
     AssetGenRemoveBackground,
     AssetGenPackSpritesheet,
+    AssetGenMakeTileable,
 ]
 
 
