@@ -1,0 +1,111 @@
+"""Terrain tilesets: two seamless terrain tiles -> a Wang 2-corner set of 16 tiles whose legal shared edges
+are pixel-identical, packed as one atlas with per-tile corner bits.
+
+The steps: compose every tile from corner masks (edges exact by construction), optionally regenerate each
+tile's transition band with an inpainting callback (ComfyUI: VAEEncode + SetLatentNoiseMask + KSampler
+through Make Tileable, in the orchestrator), then put the outer ring back exactly and measure the edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from assetgen.errors import InvalidInput
+from assetgen.image_files import as_rgba
+from assetgen.imaging.seams import measure_seams
+from assetgen.imaging.tileset import (
+    CornerBits,
+    compose_wang_tiles,
+    corner_mask,
+    corner_table,
+    edge_mismatch_pixels,
+    pack_tileset,
+    periodic_noise,
+    restore_ring,
+    transition_band,
+)
+
+# (tile, band mask) -> the tile with its band regenerated; the ring is restored afterwards whatever it does.
+BandRegenerator = Callable[[list[np.ndarray], list[np.ndarray]], list[np.ndarray]]
+COLUMNS = 4
+
+
+@dataclass(frozen=True)
+class Tileset:
+    """A finished Wang 2-corner set."""
+
+    terrains: tuple[str, str]
+    tile_px: int
+    ring_px: int
+    tiles: tuple[np.ndarray, ...]
+    bits: tuple[CornerBits, ...]
+    atlas: np.ndarray
+    edge_mismatch_px: int
+    terrain_seam_ratios: tuple[float, ...]
+    regenerated_band_px: int = 0
+    columns: int = COLUMNS
+
+    def record(self) -> dict:
+        """JSON-ready summary: terrains, sizes, the measured edges and every tile's corner bits."""
+        return {
+            "layout": "wang2corner",
+            "terrains": list(self.terrains),
+            "tilePx": self.tile_px,
+            "ringPx": self.ring_px,
+            "columns": self.columns,
+            "edgeMismatchPx": self.edge_mismatch_px,
+            "terrainSeamRatioMax": round(max(self.terrain_seam_ratios), 4),
+            "regeneratedBandPx": self.regenerated_band_px,
+            "tiles": [{"index": b.index, "corners": b.as_dict()} for b in self.bits],
+        }
+
+
+def build_tileset(
+    terrain0: np.ndarray,
+    terrain1: np.ndarray,
+    *,
+    terrains: tuple[str, str] = ("terrain0", "terrain1"),
+    ring_px: int = 2,
+    noise_seed: int = 0,
+    regenerate: BandRegenerator | None = None,
+) -> Tileset:
+    """Compose (and optionally inpaint) the 16 tiles from two seamless terrain tiles of the same square size.
+
+    Raises InvalidInput when the terrains differ in size or the finished set has a differing shared edge.
+    """
+    t0, t1 = as_rgba(terrain0), as_rgba(terrain1)
+    tiles = compose_wang_tiles(t0, t1, ring_px=ring_px, noise_seed=noise_seed)
+    size = t0.shape[0]
+    band_px = 0
+    if regenerate is not None:
+        noise = periodic_noise(size, seed=noise_seed)
+        bands = [
+            transition_band(corner_mask(bits, size_px=size, ring_px=ring_px, noise=noise), ring_px=ring_px)
+            for bits in corner_table()
+        ]
+        regenerated = regenerate(list(tiles), bands)
+        if len(regenerated) != len(tiles):
+            raise InvalidInput(f"the band regenerator returned {len(regenerated)} tiles for {len(tiles)}")
+        tiles = [
+            restore_ring(np.where(band[:, :, None], as_rgba(new), tile), tile, ring_px=ring_px)
+            for tile, new, band in zip(tiles, regenerated, bands, strict=True)
+        ]
+        band_px = int(sum(int(band.sum()) for band in bands))
+    mismatch = edge_mismatch_pixels(tiles, ring_px=ring_px)
+    if mismatch:
+        raise InvalidInput(f"tileset edges differ in {mismatch} pixel(s): the outer ring was not kept")
+    ratios = tuple(m.ratio for terrain in (t0, t1) for m in measure_seams(terrain))
+    return Tileset(
+        terrains=terrains,
+        tile_px=size,
+        ring_px=ring_px,
+        tiles=tuple(tiles),
+        bits=tuple(corner_table()),
+        atlas=pack_tileset(tiles, columns=COLUMNS),
+        edge_mismatch_px=mismatch,
+        terrain_seam_ratios=ratios,
+        regenerated_band_px=band_px,
+    )
