@@ -81,11 +81,7 @@ def build_tileset(
     size = t0.shape[0]
     band_px = 0
     if regenerate is not None:
-        noise = periodic_noise(size, seed=noise_seed)
-        bands = [
-            transition_band(corner_mask(bits, size_px=size, ring_px=ring_px, noise=noise), ring_px=ring_px)
-            for bits in corner_table()
-        ]
+        bands = tileset_bands(size_px=size, ring_px=ring_px, noise_seed=noise_seed)
         regenerated = regenerate(list(tiles), bands)
         if len(regenerated) != len(tiles):
             raise InvalidInput(f"the band regenerator returned {len(regenerated)} tiles for {len(tiles)}")
@@ -109,3 +105,68 @@ def build_tileset(
         terrain_seam_ratios=ratios,
         regenerated_band_px=band_px,
     )
+
+
+def band_mask_rgba(tile: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """The tile as ComfyUI's LoadImage should receive it for inpainting: alpha 0 on the band (LoadImage's
+    MASK is 1 - alpha, so the band is what SetLatentNoiseMask lets the sampler repaint)."""
+    out = as_rgba(tile).copy()
+    out[:, :, 3] = np.where(band, 0, 255).astype(np.uint8)
+    return out
+
+
+def band_inpaint_prompt(
+    *,
+    checkpoint_file: str,
+    image_name: str,
+    positive: str,
+    negative: str,
+    seed: int,
+    steps: int,
+    cfg: float,
+    sampler: str,
+    scheduler: str,
+    denoise: float = 1.0,
+    prefix: str = "assetgen_band",
+) -> dict:
+    """The API-format ComfyUI graph that repaints a tile's transition band: LoadImage -> VAEEncode (through
+    Make Tileable, so the band may wrap) -> SetLatentNoiseMask -> KSampler -> VAEDecode -> SaveImage.
+    Only core nodes plus Make Tileable; every node has a unique title."""
+
+    def node(class_type: str, title: str, **inputs) -> dict:
+        return {"class_type": class_type, "_meta": {"title": title}, "inputs": inputs}
+
+    return {
+        "1": node("CheckpointLoaderSimple", "Checkpoint", ckpt_name=checkpoint_file),
+        "2": node("AssetGenMakeTileable", "Make Tileable", model=["1", 0], vae=["1", 2], axes="both"),
+        "3": node("CLIPTextEncode", "Positive", text=positive, clip=["1", 1]),
+        "4": node("CLIPTextEncode", "Negative", text=negative, clip=["1", 1]),
+        "5": node("LoadImage", "Tile", image=image_name),
+        "6": node("VAEEncode", "Encode", pixels=["5", 0], vae=["2", 1]),
+        "7": node("SetLatentNoiseMask", "Band Mask", samples=["6", 0], mask=["5", 1]),
+        "8": node(
+            "KSampler",
+            "Sampler",
+            model=["2", 0],
+            positive=["3", 0],
+            negative=["4", 0],
+            latent_image=["7", 0],
+            seed=seed,
+            steps=steps,
+            cfg=cfg,
+            sampler_name=sampler,
+            scheduler=scheduler,
+            denoise=denoise,
+        ),
+        "9": node("VAEDecode", "Decode", samples=["8", 0], vae=["2", 1]),
+        "10": node("SaveImage", "Save", images=["9", 0], filename_prefix=prefix),
+    }
+
+
+def tileset_bands(*, size_px: int, ring_px: int, noise_seed: int) -> list[np.ndarray]:
+    """The transition band of every tile (bool masks, index order; empty for the two pure tiles)."""
+    noise = periodic_noise(size_px, seed=noise_seed)
+    return [
+        transition_band(corner_mask(bits, size_px=size_px, ring_px=ring_px, noise=noise), ring_px=ring_px)
+        for bits in corner_table()
+    ]

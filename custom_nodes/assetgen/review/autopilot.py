@@ -86,7 +86,10 @@ def review_version(
     duplicates = near_duplicates([dhash(image) for image in originals], limits=limits)
     qualities = []
     for variant, original, duplicate in zip(version.variants, originals, duplicates, strict=True):
-        cutout = remove_background(original, method=method).rgba
+        # A tileable variant is judged as a tile (seams), so it needs no background removal.
+        tiling = (variant.metadata or {}).get("tiling") or generation.get("tiling")
+        axes = tiling.get("axes", "both") if isinstance(tiling, dict) else None
+        cutout = original if axes is not None else remove_background(original, method=method).rgba
         qualities.append(
             evaluate_variant(
                 variant.id,
@@ -97,6 +100,7 @@ def review_version(
                 limits=limits,
                 palette=palette,
                 duplicate_of=version.variants[duplicate].id if duplicate is not None else None,
+                tiling_axes=axes,
             )
         )
     by_id = {q.variant_id: q for q in qualities}

@@ -6,6 +6,9 @@ Checks on the cut-out (after background removal): ``coverage`` (subject area wit
 transparent), ``single_subject`` (one main connected subject unless the type allows several) and
 ``palette`` (opaque pixels close to the project palette, when the contract names one).
 Across variants: ``near_duplicate`` (perceptual hash distance).
+Tileable variants (generated through Make Tileable) are judged as tiles instead of cut-outs:
+``seam_x``/``seam_y`` (seam ratio per wrapped axis within ``seamRatioMax`` and a full-bleed border)
+replace the cut-out checks, and the palette is checked on the whole original.
 A variant passes when every applicable check passes; its score is the mean of the check scores.
 """
 
@@ -19,6 +22,7 @@ from pydantic import Field
 from scipy import ndimage
 
 from assetgen.imaging.alpha.oklab import srgb_to_oklab, srgb_to_oklab_planes
+from assetgen.imaging.seams import measure_seams
 from assetgen.models.base import Contract
 from assetgen.models.spec import QualityLimits
 
@@ -167,6 +171,21 @@ def check_palette(
     )
 
 
+def check_seams(rgba: np.ndarray, *, axes: str, limits: QualityLimits) -> list[CheckResult]:
+    """One ``seam_<axis>`` check per wrapped axis: ratio <= ``seam_ratio_max`` and a full-bleed border."""
+    results = []
+    for measure in measure_seams(rgba, axes):
+        ok = measure.passes(limits.seam_ratio_max)
+        over = max(0.0, measure.ratio - 1.0) / max(limits.seam_ratio_max - 1.0, 1e-6)
+        reason = f"seam ratio {measure.ratio:.3f} (limit {limits.seam_ratio_max})"
+        if not measure.is_full_bleed:
+            reason += (
+                f"; plain border (activity {measure.border_activity:.2f}): the image does not fill the tile"
+            )
+        results.append(_result(f"seam_{measure.axis}", ok, 1.0 - 0.5 * min(over, 2.0), measure.ratio, reason))
+    return results
+
+
 def dhash(rgba: np.ndarray, *, size: int = 8) -> int:
     """A 64-bit difference hash of the image's luminance (perceptual: robust to small changes)."""
     grey = Image.fromarray(rgba[..., :3]).convert("L").resize((size + 1, size), Image.Resampling.BILINEAR)
@@ -196,17 +215,28 @@ def evaluate_variant(
     limits: QualityLimits,
     palette: Sequence[str] = (),
     duplicate_of: str | None = None,
+    tiling_axes: str | None = None,
 ) -> VariantQuality:
-    """Every check for one variant (``cutout`` is its background-removed RGBA)."""
+    """Every check for one variant (``cutout`` is its background-removed RGBA; for a tile, set
+    ``tiling_axes`` and pass the original as ``cutout``: a tile is judged by its seams, not a subject)."""
     alpha = cutout[..., 3]
+    if tiling_axes is not None:
+        shape_checks = [
+            *check_seams(original, axes=tiling_axes, limits=limits),
+            check_palette(original, original[..., 3], palette, limits=limits),
+        ]
+    else:
+        shape_checks = [
+            check_coverage(alpha, limits=limits),
+            check_safe_margin(alpha, limits=limits),
+            check_clean_border(alpha, limits=limits),
+            check_single_subject(alpha, limits=limits),
+            check_palette(cutout, alpha, palette, limits=limits),
+        ]
     checks = [
         check_image_size(original, width=width, height=height),
         check_detail(original, limits=limits),
-        check_coverage(alpha, limits=limits),
-        check_safe_margin(alpha, limits=limits),
-        check_clean_border(alpha, limits=limits),
-        check_single_subject(alpha, limits=limits),
-        check_palette(cutout, alpha, palette, limits=limits),
+        *shape_checks,
         _result(
             "near_duplicate",
             duplicate_of is None,
