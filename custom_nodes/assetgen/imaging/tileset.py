@@ -152,6 +152,21 @@ def transition_band(mask: np.ndarray, *, ring_px: int, grow_px: int = 2) -> np.n
     return band
 
 
+def band_weight(band: np.ndarray, *, feather_px: int = 3) -> np.ndarray:
+    """How much of a regenerated band to take (0..1): 1 deep inside the band, ramping down over
+    ``feather_px`` towards its edge, exactly 0 outside it (so the ring can never change)."""
+    weight = band.astype(np.float64)
+    for _ in range(feather_px):  # erode-like ramp: each pass averages with the 4 neighbours
+        weight = (
+            weight
+            + np.roll(weight, 1, 0)
+            + np.roll(weight, -1, 0)
+            + np.roll(weight, 1, 1)
+            + np.roll(weight, -1, 1)
+        ) / 5
+    return np.where(band, weight, 0.0)
+
+
 def restore_ring(tile: np.ndarray, composed: np.ndarray, *, ring_px: int) -> np.ndarray:
     """``tile`` with its outer ring put back exactly from ``composed`` (after inpainting)."""
     out = as_rgba(tile).copy()

@@ -18,6 +18,8 @@ from assetgen.image_files import as_rgba
 from assetgen.imaging.seams import measure_seams
 from assetgen.imaging.tileset import (
     CornerBits,
+    band_weight,
+    compose_tile,
     compose_wang_tiles,
     corner_mask,
     corner_table,
@@ -28,7 +30,8 @@ from assetgen.imaging.tileset import (
     transition_band,
 )
 
-# (tile, band mask) -> the tile with its band regenerated; the ring is restored afterwards whatever it does.
+# (tiles, band masks) -> the tiles with their bands regenerated; only the band is taken (feathered towards its
+# edge), and the ring is restored afterwards whatever the regenerator did.
 BandRegenerator = Callable[[list[np.ndarray], list[np.ndarray]], list[np.ndarray]]
 COLUMNS = 4
 
@@ -86,7 +89,7 @@ def build_tileset(
         if len(regenerated) != len(tiles):
             raise InvalidInput(f"the band regenerator returned {len(regenerated)} tiles for {len(tiles)}")
         tiles = [
-            restore_ring(np.where(band[:, :, None], as_rgba(new), tile), tile, ring_px=ring_px)
+            restore_ring(compose_tile(tile, as_rgba(new), band_weight(band)), tile, ring_px=ring_px)
             for tile, new, band in zip(tiles, regenerated, bands, strict=True)
         ]
         band_px = int(sum(int(band.sum()) for band in bands))
