@@ -26,7 +26,7 @@ from assetgen.models.base import Contract, parse_model
 from assetgen.models.generation import GenerationPlan
 from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
-from assetgen.review.autopilot import decide, is_multi_frame, review_version
+from assetgen.review.autopilot import decide, is_multi_frame, is_tileable, review_version
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
@@ -290,6 +290,12 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
             ]
         else:
             follow = [{"type": "export", "input": {"profileId": p, "assetIds": [spec.id]}} for p in profiles]
+        if await asyncio.to_thread(is_tileable, ctx.store, ctx.job.project_id, spec):
+            # A tile is opaque edge to edge by design: no background removal, straight to the exports.
+            output["spawnedJobIds"] = [
+                _spawn(ctx, i + 1, job["type"], job["input"]) for i, job in enumerate(follow)
+            ]
+            return output
         bg = {
             "assetId": spec.id,
             "variantIds": list(decision.frame_variant_ids),

@@ -149,3 +149,35 @@ def test_make_tileable_is_listed_with_tooltips(comfy_env) -> None:
     axes = required["axes"]
     assert (axes[1].get("options") if axes[0] == "COMBO" else axes[0]) == ["both", "x", "y"]
     assert all(spec[1].get("tooltip") for spec in required.values())
+
+
+def test_autopilot_judges_tiles_by_their_seams(comfy_env, tmp_path: Path) -> None:
+    from tests.orchestrator.test_autopilot_comfy import project_with, run_autopilot
+
+    _, state = comfy_env
+    settings, store = project_with(tmp_path, state.url)
+    tile_spec(store, "auto_tile", tileable=None)
+    strict = tile_spec(store, "strict_tile", tileable=None)
+    data = strict.model_dump(mode="json", by_alias=True)
+    data["qualityContract"]["checks"] = {"seamRatioMax": 0.5, "maxAttempts": 2}  # no tile can pass
+    store.write("demo", "specs", AssetSpec.model_validate(data))
+
+    jobs = run_autopilot(settings, store, ["auto_tile", "strict_tile"])
+    assert all(j.status == "succeeded" for j in jobs), [
+        (j.type, j.error) for j in jobs if j.status != "succeeded"
+    ]
+    assert "bg_remove" not in [j.type for j in jobs], "tiles are opaque by design: no background removal"
+
+    approved = store.read("demo", "assets", "auto_tile").versions[-1]
+    assert approved.status == "approved" and approved.primary_variant_id
+    primary = next(v for v in approved.variants if v.id == approved.primary_variant_id)
+    checks = primary.quality["checks"]
+    assert checks["seam_x"]["passed"] and checks["seam_y"]["passed"] and "coverage" not in checks
+    assert primary.seam["x"] <= 1.15 and primary.seam["fullBleed"]
+    assert [j.type for j in jobs].count("export") == 4, "one export per profile, straight after approval"
+
+    strict_asset = store.read("demo", "assets", "strict_tile")
+    assert len(strict_asset.versions) == 2, "autopilot regenerated the failing round once (maxAttempts 2)"
+    data = strict_asset.model_dump(mode="json", by_alias=True)
+    assert data["autopilot"]["status"] == "needs_review"
+    assert any(r.startswith("seam_") and "limit 0.5" in r for r in data["autopilot"]["reasons"])

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.tiling import tiling_for_spec
 from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
 from assetgen.jobs import create_job
@@ -59,6 +60,15 @@ def limits_for(spec: AssetSpec) -> QualityLimits:
 
 def is_multi_frame(spec: AssetSpec) -> bool:
     return spec.output is not None and spec.output.kind in MULTI_FRAME_KINDS
+
+
+def is_tileable(store: ProjectStore, project_id: str, spec: AssetSpec) -> bool:
+    """True when ``spec`` generates tiles (Make Tileable): approved tiles skip background removal."""
+    try:
+        types = {t.id: t for t in store.read_catalog(project_id, "asset-types").asset_types}
+    except (NotFound, InvalidInput):
+        types = {}
+    return tiling_for_spec(spec, types.get(spec.asset_type)) is not None
 
 
 def spec_palette(store: ProjectStore, project_id: str, spec: AssetSpec) -> list[str]:

@@ -35,3 +35,11 @@ def test_seam_ratio_max_comes_from_the_contract() -> None:
     crop = periodic_texture(160, seed=2)[:64, :64]
     (x,) = check_seams(crop, axes="x", limits=QualityLimits(seam_ratio_max=50.0))
     assert x.passed and QualityLimits().seam_ratio_max == 1.15
+
+
+def test_tile_specs_skip_background_removal(demo_store) -> None:
+    from assetgen.review.autopilot import is_tileable
+
+    spec = demo_store.read("demo", "specs", "potion_icon")
+    assert not is_tileable(demo_store, "demo", spec)
+    assert is_tileable(demo_store, "demo", spec.model_copy(update={"asset_type": "tile"}))
