@@ -17,6 +17,7 @@ from pydantic import Field
 
 from assetgen.errors import InvalidInput
 from assetgen.export.build import build_export, write_export
+from assetgen.export.tileset_files import store_tileset
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_generation
 from assetgen.jobs import ensure_child_job
@@ -24,6 +25,7 @@ from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
 from assetgen.models.base import Contract, parse_model
 from assetgen.models.generation import GenerationPlan
+from assetgen.models.job import TilesetInput
 from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
 from assetgen.review.autopilot import decide, is_multi_frame, is_tileable, review_version
@@ -31,6 +33,7 @@ from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
+from orchestrator.tileset_runner import generate_tileset
 
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
 
@@ -306,6 +309,27 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
     return output
 
 
+async def run_tileset(ctx: JobContext) -> dict[str, Any]:
+    """Generate a spec's terrain tileset on ComfyUI and store it with its engine files."""
+    request = parse_model(TilesetInput, ctx.job.input, where=f"job {ctx.job.id} input")
+
+    async def on_progress(done: int, total: int) -> None:
+        await ctx.report_progress(done, total, f"{done}/{total} images")
+
+    tileset = await ctx.run_on_comfy(
+        lambda client: generate_tileset(
+            client,
+            ctx.store,
+            ctx.job.project_id,
+            request.spec_id,
+            job_id=ctx.job.id,
+            regenerate_bands=request.regenerate_bands,
+            progress=on_progress,
+        )
+    )
+    return await asyncio.to_thread(store_tileset, ctx.store, ctx.job.project_id, request.spec_id, tileset)
+
+
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
     {
         "generate": run_generate,
@@ -314,6 +338,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "export": run_export,
         "autopilot": run_autopilot,
         "autopilot_review": run_autopilot_review,
+        "tileset": run_tileset,
     }
 )
 

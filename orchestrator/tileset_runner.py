@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ async def generate_tileset(
     *,
     job_id: str = "tileset",
     regenerate_bands: bool = True,
-    progress: Any = None,
+    progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> Tileset:
     """The Wang 2-corner set of a spec with ``output.kind: tileset`` (InvalidInput otherwise)."""
     spec: AssetSpec = store.read(project_id, "specs", spec_id)
@@ -56,6 +57,7 @@ async def generate_tileset(
         raise InvalidInput(f"spec {spec_id!r} is not a tileset: set output.kind 'tileset' and output.tileset")
     layout = spec.output.tileset
     size = layout.tile_px
+    total = 2 + (14 if regenerate_bands else 0)  # 2 terrains + the 14 transition tiles' bands
     terrains: list[np.ndarray] = []
     plans = []
     for index, name in enumerate(layout.terrains):
@@ -74,7 +76,7 @@ async def generate_tileset(
         plans.append(plan)
         terrains.append(await generate_terrain(client, plan, job_id=f"{job_id}-{index}"))
         if progress is not None:
-            await progress(index + 1, 2 + 14)
+            await progress(index + 1, total)
     regenerated: list[np.ndarray] | None = None
     if regenerate_bands:
         composed = compose_wang_tiles(terrains[0], terrains[1], ring_px=layout.ring_px)
@@ -104,7 +106,7 @@ async def generate_tileset(
             regenerated.append(await _first_image(client, prompt, "10"))
             done += 1
             if progress is not None:
-                await progress(done, 2 + 14)
+                await progress(done, total)
     fixed = regenerated
     return await asyncio.to_thread(
         build_tileset,

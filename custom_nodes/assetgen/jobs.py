@@ -23,11 +23,11 @@ from assetgen.errors import Conflict, InvalidInput
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
 from assetgen.models.base import parse_model
-from assetgen.models.job import RetryRecord
+from assetgen.models.job import RetryRecord, TilesetInput
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
 
-JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
+JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review", "tileset")
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32
 DANGLING = re.compile(r"\$(?:output|input)\.(?![A-Za-z0-9_])")
@@ -42,6 +42,8 @@ def validate_job_input(job_type: str, data: Any) -> dict[str, Any]:
         raise InvalidInput(f"job input must be a JSON object, got {type(data).__name__}")
     if job_type == "generate":
         parse_model(GenerateInput, data, where="generate job input")
+    if job_type == "tileset":
+        parse_model(TilesetInput, data, where="tileset job input")
     next_jobs = data.get("nextJobs", [])
     if not isinstance(next_jobs, list) or len(next_jobs) > MAX_NEXT_JOBS:
         raise InvalidInput(f"nextJobs must be a list of at most {MAX_NEXT_JOBS} jobs")

@@ -3,16 +3,20 @@
     assetgen tile check IMAGE... [--axes both|x|y] [--max-ratio R] [--json]
     assetgen tile preview IMAGE --out PNG [--grid N]
     assetgen tile set TERRAIN0 TERRAIN1 --out DIR [--names grass,dirt] [--ring-px 2] [--base NAME]
+    assetgen tile generate PROJECT SPEC [--no-inpaint] [--wait] [--keep-comfy]
 
 ``check`` prints the seam ratio per axis (1.0 = no visible seam) and whether the border is full-bleed;
 the exit code is 1 when any image fails (ratio above --max-ratio or a plain border). ``set`` composes
 the 16-tile Wang 2-corner set from two seamless square tiles (no ComfyUI: corner masks only) and writes
-the atlas with its Godot 4/3, Tiled, TexturePacker and Unity files.
+the atlas with its Godot 4/3, Tiled, TexturePacker and Unity files. ``generate`` queues a ``tileset``
+job for a spec with ``output.kind: tileset`` (with --wait it runs here on ComfyUI): both terrains are
+generated seamless, the transition bands repainted, and the set stored in files/atlases/<spec>-tileset/.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 
 from assetgen.errors import InvalidInput
@@ -20,9 +24,12 @@ from assetgen.export.tileset import tileset_bundle
 from assetgen.ids import validate_id
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.seams import measure_seams, repeat_grid
+from assetgen.jobs import create_job
 from assetgen.post.tileset import build_tileset
 from assetgen.store import write_bytes_atomic
+from orchestrator import comfy_process
 from orchestrator.cli import EXIT_FAILED, CliContext
+from orchestrator.job_chains import run_chains
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,6 +61,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     tileset.add_argument("--base", default="tileset", help="file name base (an id)")
     tileset.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     tileset.set_defaults(handler=cmd_set)
+
+    generate = tile_sub.add_parser(
+        "generate", help="generate a spec's terrain tileset on ComfyUI (a tileset job)"
+    )
+    generate.add_argument("project_id", metavar="PROJECT")
+    generate.add_argument("spec_id", metavar="SPEC")
+    generate.add_argument("--no-inpaint", action="store_true", help="corner masks only, no band inpainting")
+    generate.add_argument("--wait", action="store_true", help="run the job here and show its progress")
+    generate.add_argument(
+        "--keep-comfy", action="store_true", help="with --wait: leave a managed ComfyUI running"
+    )
+    generate.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
+    generate.set_defaults(handler=cmd_generate)
 
 
 def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -106,5 +126,45 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.emit(
         {"out": str(args.out), **record},
         f"wrote {len(tileset.tiles)} tiles to {args.out} (edges differing: {record['edgeMismatchPx']} px)",
+    )
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
+    spec = ctx.store.read(args.project_id, "specs", args.spec_id)  # a clear NotFound before a job exists
+    if spec.output is None or spec.output.kind != "tileset" or spec.output.tileset is None:
+        raise InvalidInput(
+            f"spec {args.spec_id!r} is not a tileset: set output.kind 'tileset' and output.tileset"
+        )
+    job = create_job(
+        ctx.store,
+        args.project_id,
+        "tileset",
+        {"specId": args.spec_id, "regenerateBands": not args.no_inpaint},
+    )
+    if not args.wait:
+        ctx.emit(job.model_dump(mode="json"), f"queued tileset job {job.id}; `assetgen worker` runs it")
+        return 0
+    comfy_was_running = bool(ctx.settings.comfyui_urls) or comfy_process.status(ctx.settings)["running"]
+    try:
+        (final,) = asyncio.run(
+            run_chains(
+                ctx.settings,
+                args.project_id,
+                [job.id],
+                label=f"tileset {args.spec_id}",
+                show_progress=not ctx.as_json,
+            )
+        )
+    finally:
+        if not comfy_was_running and not args.keep_comfy:
+            comfy_process.stop(ctx.settings)
+    if final.status != "succeeded":
+        ctx.emit(final.model_dump(mode="json"), f"tileset job {final.id} {final.status}: {final.error}")
+        return EXIT_FAILED
+    out = final.output
+    ctx.emit(
+        final.model_dump(mode="json"),
+        f"tileset of {args.spec_id}: {out['atlasPath']} (edges differing: {out['edgeMismatchPx']} px)",
     )
     return 0

@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,15 +16,17 @@ import numpy as np
 import pytest
 
 from assetgen.export.tileset import godot3_bitmask, tileset_bundle
-from assetgen.image_files import encode_png
+from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.seams import measure_seams, repeat_grid
 from assetgen.imaging.tileset import compose_wang_tiles, corner_bits, edge_mismatch_pixels
 from assetgen.models import AssetSpec
 from assetgen.store import ProjectStore
+from orchestrator.cli import main
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.tileset_runner import generate_tileset
 from tests.assetgen.export.test_godot3 import godot3_binary
 from tests.assetgen.export.test_tileset import CHECK_SCRIPT
+from tests.conftest import DEMO_PROJECT
 
 pytestmark = pytest.mark.comfy
 
@@ -63,6 +66,7 @@ def test_a_generated_tileset_has_identical_edges_and_loads_in_godot3(
             return await generate_tileset(ComfyClient(state.url, session), store, "demo", "meadow_tileset")
 
     tileset = asyncio.run(run())
+    assert tileset_bundle(tileset, base="x").keys() >= {"x.png", "x.godot3.tres"}
     assert len(tileset.tiles) == 16 and tileset.tile_px == 64
     assert tileset.edge_mismatch_px == 0 and edge_mismatch_pixels(list(tileset.tiles), ring_px=2) == 0
     assert tileset.regenerated_band_px > 0
@@ -98,3 +102,31 @@ def test_a_generated_tileset_has_identical_edges_and_loads_in_godot3(
     ], out
     bits = {(int(x), int(y)): int(v) for x, y, v in re.findall(r"^BIT\|(\d)\|(\d)\|(\d+)$", out, re.M)}
     assert {(i % 4, i // 4): godot3_bitmask(corner_bits(i)) for i in range(16)} == bits
+
+
+def test_tile_generate_runs_a_tileset_job_and_stores_the_set(
+    comfy_env, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    _, state = comfy_env
+    root = tmp_path / "data"
+    shutil.copytree(DEMO_PROJECT, root / "projects" / "demo")
+    store = ProjectStore(root)
+    tileset_spec(store)
+    monkeypatch.setenv("COMFYUI_URL", state.url)
+    code = main(["--data-dir", str(root), "--json", "tile", "generate", "demo", "meadow_tileset", "--wait"])
+    job = json.loads(capsys.readouterr().out)
+    assert code == 0, job.get("error")
+    out = job["output"]
+    assert job["type"] == "tileset" and out["edgeMismatchPx"] == 0 and out["regeneratedBandPx"] > 0
+    folder = store.resolve(out["tilesetDir"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"meadow_tileset{s}" for s in (".png", ".godot4.tres", ".godot3.tres", ".tsx", ".json", ".png.meta")]
+        + ["tileset.json"]
+    )
+    record = json.loads((folder / "tileset.json").read_text())
+    assert record["specId"] == "meadow_tileset" and len(record["tiles"]) == 16
+    atlas = read_rgba(store.resolve(out["atlasPath"]))
+    tiles = [atlas[y * 64 : (y + 1) * 64, x * 64 : (x + 1) * 64] for y in range(4) for x in range(4)]
+    assert edge_mismatch_pixels(tiles, ring_px=2) == 0
+    assert main(["--data-dir", str(root), "tile", "generate", "demo", "potion_icon"]) == 2
+    assert "is not a tileset" in capsys.readouterr().err
