@@ -1,5 +1,6 @@
 """Generate a terrain tileset on a ComfyUI backend: two seamless terrains, then every transition tile's band
-repainted by inpainting (the outer ring restored exactly), packed by ``assetgen.post.tileset``."""
+repainted by inpainting (the outer ring restored exactly), packed by ``assetgen.post.tileset``
+(Wang 2-corner or 47-tile blob layout, as the spec's ``output.tileset.layout`` says)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from assetgen.errors import ComfyExecutionError, InvalidInput
 from assetgen.generation.plan import plan_generation
 from assetgen.generation.workflows import load_template, prompt_for_batch, titles_by_node
 from assetgen.image_files import decode_rgba, encode_png
-from assetgen.imaging.tileset import compose_wang_tiles
 from assetgen.models import AssetSpec
 from assetgen.models.generation import GenerationPlan
-from assetgen.post.tileset import Tileset, band_inpaint_prompt, band_mask_rgba, build_tileset, tileset_bands
+from assetgen.post.tileset import (
+    Tileset,
+    band_inpaint_prompt,
+    band_mask_rgba,
+    build_tileset,
+    compose_tiles,
+    tileset_bands,
+)
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient, output_files
 
@@ -57,7 +64,10 @@ async def generate_tileset(
         raise InvalidInput(f"spec {spec_id!r} is not a tileset: set output.kind 'tileset' and output.tileset")
     layout = spec.output.tileset
     size = layout.tile_px
-    total = 2 + (14 if regenerate_bands else 0)  # 2 terrains + the 14 transition tiles' bands
+    bands = tileset_bands(size_px=size, ring_px=layout.ring_px, noise_seed=0, layout=layout.layout)
+    total = 2 + (
+        sum(1 for band in bands if band.any()) if regenerate_bands else 0
+    )  # terrains + repainted bands
     terrains: list[np.ndarray] = []
     plans = []
     for index, name in enumerate(layout.terrains):
@@ -79,8 +89,7 @@ async def generate_tileset(
             await progress(index + 1, total)
     regenerated: list[np.ndarray] | None = None
     if regenerate_bands:
-        composed = compose_wang_tiles(terrains[0], terrains[1], ring_px=layout.ring_px)
-        bands = tileset_bands(size_px=size, ring_px=layout.ring_px, noise_seed=0)
+        composed = compose_tiles(terrains[0], terrains[1], layout=layout.layout, ring_px=layout.ring_px)
         plan = plans[0]
         regenerated = []
         done = 2
@@ -115,4 +124,5 @@ async def generate_tileset(
         terrains=(layout.terrains[0], layout.terrains[1]),
         ring_px=layout.ring_px,
         regenerate=(lambda tiles, bands: fixed) if fixed is not None else None,
+        layout=layout.layout,
     )

@@ -7,7 +7,7 @@ on the texture stand-in (ckpt_sd15_texture_demo) twice with the same seeds: thro
 (Make Tileable) and through plain txt2img. Reports the seam ratio per axis, the share passing the seam
 check (ratio <= 1.15 and full-bleed), seconds per tile in each mode (and their ratio), then the seconds
 for one 16-tile Wang set (2 terrains + 14 band inpaints) against composing the same set without
-inpainting. Writes its section of BENCHMARKS.md; --pictures also writes the docs pictures of
+inpainting, and for one 47-tile blob set. Writes its section of BENCHMARKS.md; --pictures also writes the docs pictures of
 docs/pipeline/tiles.md (3x3 repeats with and without the node, the tileset atlas).
 """
 
@@ -128,6 +128,15 @@ def main() -> int:
             output={"kind": "tileset", "tileset": {"terrains": ["grass", "dirt"], "tilePx": 64, "ringPx": 2}},
             size=args.size,
         )
+        write_spec(
+            store,
+            "bench_blob",
+            output={
+                "kind": "tileset",
+                "tileset": {"terrains": ["grass", "path"], "layout": "blob47", "tilePx": 64, "ringPx": 2},
+            },
+            size=args.size,
+        )
         state = comfy_process.start(settings, timeout_s=240)
         load_before = os.getloadavg()[0]
         try:
@@ -140,13 +149,16 @@ def main() -> int:
             plain, plain_s = asyncio.run(run_variants(state.url, plain_plan))
             tiled, tiled_s = asyncio.run(run_variants(state.url, tiled_plan))
 
-            async def tileset():
+            async def tileset(spec_id: str):
                 async with aiohttp.ClientSession() as session:
-                    return await generate_tileset(ComfyClient(state.url, session), store, "demo", "bench_set")
+                    return await generate_tileset(ComfyClient(state.url, session), store, "demo", spec_id)
 
             started = time.perf_counter()
-            built = asyncio.run(tileset())
+            built = asyncio.run(tileset("bench_set"))
             set_s = time.perf_counter() - started
+            started = time.perf_counter()
+            blob = asyncio.run(tileset("bench_blob"))
+            blob_s = time.perf_counter() - started
             started = time.perf_counter()
             compose_wang_tiles(built.tiles[0], built.tiles[15], ring_px=2)
             compose_s = time.perf_counter() - started
@@ -184,6 +196,9 @@ def main() -> int:
         f"One 16-tile Wang 2-corner set (64 px: 2 terrains + 14 band inpaints, edges differing: "
         f"{built.edge_mismatch_px} px): {set_s:.1f} s, {set_s / 16:.2f} s per tile; composing the same set "
         f"without inpainting: {compose_s * 1000:.1f} ms ({set_s / max(compose_s, 1e-9):.0f}x faster, no new pixels).",
+        f"One 47-tile blob set + background (64 px: 2 terrains + the band inpaints, {blob.regenerated_band_px} "
+        f"band px repainted, edges differing: {blob.edge_mismatch_px} px): "
+        f"{blob_s:.1f} s, {blob_s / 48:.2f} s per tile.",
     ]
     text = "\n".join(lines)
     print(text)
@@ -197,7 +212,8 @@ def main() -> int:
             np.concatenate([repeat_grid(plain[0]), gap, repeat_grid(tiled[0])], axis=1),
         )
         save_picture(PICTURES / "tiles_tileset.png", built.atlas, scale=2)
-        print(f"wrote {PICTURES}/tiles_repeat.png and tiles_tileset.png")
+        save_picture(PICTURES / "tiles_blob.png", blob.atlas)
+        print(f"wrote {PICTURES}/tiles_repeat.png, tiles_tileset.png and tiles_blob.png")
     return 0
 
 

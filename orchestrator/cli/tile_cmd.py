@@ -3,12 +3,13 @@
     assetgen tile check IMAGE... [--axes both|x|y] [--max-ratio R] [--json]
     assetgen tile preview IMAGE --out PNG [--grid N]
     assetgen tile set TERRAIN0 TERRAIN1 --out DIR [--names grass,dirt] [--ring-px 2] [--base NAME]
+                     [--layout wang2corner|blob47]
     assetgen tile generate PROJECT SPEC [--no-inpaint] [--wait] [--keep-comfy]
 
 ``check`` prints the seam ratio per axis (1.0 = no visible seam) and whether the border is full-bleed;
 the exit code is 1 when any image fails (ratio above --max-ratio or a plain border). ``set`` composes
-the 16-tile Wang 2-corner set from two seamless square tiles (no ComfyUI: corner masks only) and writes
-the atlas with its Godot 4/3, Tiled, TexturePacker and Unity files. ``generate`` queues a ``tileset``
+the 16-tile Wang 2-corner set (or the 47-tile blob set) from two seamless square tiles (no ComfyUI:
+corner masks only) and writes the atlas with its Godot 4/3, Tiled, TexturePacker and Unity files. ``generate`` queues a ``tileset``
 job for a spec with ``output.kind: tileset`` (with --wait it runs here on ComfyUI): both terrains are
 generated seamless, the transition bands repainted, and the set stored in files/atlases/<spec>-tileset/.
 """
@@ -25,7 +26,7 @@ from assetgen.ids import validate_id
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.seams import measure_seams, repeat_grid
 from assetgen.jobs import create_job
-from assetgen.post.tileset import build_tileset
+from assetgen.post.tileset import LAYOUTS, build_tileset
 from assetgen.store import write_bytes_atomic
 from orchestrator import comfy_process
 from orchestrator.cli import EXIT_FAILED, CliContext
@@ -52,13 +53,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     preview.add_argument("--grid", type=int, default=3, help="tiles per side (1-16, default 3)")
     preview.set_defaults(handler=cmd_preview)
 
-    tileset = tile_sub.add_parser("set", help="compose a 16-tile Wang 2-corner terrain set from two tiles")
+    tileset = tile_sub.add_parser("set", help="compose a terrain set (Wang 2-corner or blob) from two tiles")
     tileset.add_argument("terrain0", type=Path, metavar="TERRAIN0", help="seamless tile for corner bit 0")
     tileset.add_argument("terrain1", type=Path, metavar="TERRAIN1", help="seamless tile for corner bit 1")
     tileset.add_argument("--out", type=Path, required=True, help="output folder (created)")
     tileset.add_argument("--names", default="terrain0,terrain1", help="two terrain names, comma-separated")
     tileset.add_argument("--ring-px", type=int, default=2, help="outer ring kept exact (default 2)")
     tileset.add_argument("--base", default="tileset", help="file name base (an id)")
+    tileset.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="wang2corner",
+        help="wang2corner (16 tiles) or blob47 (47 + background)",
+    )
     tileset.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     tileset.set_defaults(handler=cmd_set)
 
@@ -119,6 +126,7 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
         read_rgba(args.terrain1),
         terrains=(names[0], names[1]),
         ring_px=args.ring_px,
+        layout=args.layout,
     )
     for name, data in tileset_bundle(tileset, base=args.base).items():
         write_bytes_atomic(args.out / name, data)

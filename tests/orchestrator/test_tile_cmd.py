@@ -63,3 +63,15 @@ def test_set_writes_the_atlas_and_engine_files(tmp_path: Path, capsys) -> None:
     )
     assert main(["tile", "set", str(t0), str(t1), "--out", str(out), "--base", "../evil"]) == 2
     assert main(["tile", "set", str(t0), str(t1), "--out", str(out), "--names", "grass"]) == 2
+
+
+def test_set_with_the_blob_layout(tmp_path: Path, capsys) -> None:
+    t0 = write(tmp_path / "grass.png", periodic_texture(32, seed=4))
+    t1 = write(tmp_path / "path.png", periodic_texture(32, seed=5))
+    out = tmp_path / "blob"
+    code = main(["--json", "tile", "set", str(t0), str(t1), "--out", str(out), "--layout", "blob47"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["layout"] == "blob47" and len(data["tiles"]) == 48 and data["edgeMismatchPx"] == 0
+    assert data["tiles"][47] == {"index": 47, "background": True}
+    assert read_rgba(out / "tileset.png").shape == (192, 256, 4)

@@ -17,6 +17,7 @@ import pytest
 
 from assetgen.export.tileset import godot3_bitmask, tileset_bundle
 from assetgen.image_files import encode_png, read_rgba
+from assetgen.imaging.blob import blob_edge_mismatch_pixels
 from assetgen.imaging.seams import measure_seams, repeat_grid
 from assetgen.imaging.tileset import compose_wang_tiles, corner_bits, edge_mismatch_pixels
 from assetgen.models import AssetSpec
@@ -25,7 +26,7 @@ from orchestrator.cli import main
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.tileset_runner import generate_tileset
 from tests.assetgen.export.test_godot3 import godot3_binary
-from tests.assetgen.export.test_tileset import CHECK_SCRIPT
+from tests.assetgen.export.test_tileset import CHECK_SCRIPT, run_godot3
 from tests.conftest import DEMO_PROJECT
 
 pytestmark = pytest.mark.comfy
@@ -130,3 +131,25 @@ def test_tile_generate_runs_a_tileset_job_and_stores_the_set(
     assert edge_mismatch_pixels(tiles, ring_px=2) == 0
     assert main(["--data-dir", str(root), "tile", "generate", "demo", "potion_icon"]) == 2
     assert "is not a tileset" in capsys.readouterr().err
+
+
+def test_a_generated_blob_set_has_identical_edges_and_loads_in_godot3(comfy_env, tmp_path: Path) -> None:
+    settings, state = comfy_env
+    store = ProjectStore(settings.data_dir)
+    spec = tileset_spec(store)
+    data = spec.model_dump(mode="json", by_alias=True)
+    data["id"] = "path_blob"
+    data["output"]["tileset"] = {"terrains": ["grass", "path"], "layout": "blob47", "tilePx": 64, "ringPx": 2}
+    store.write("demo", "specs", AssetSpec.model_validate(data))
+
+    async def run():
+        async with aiohttp.ClientSession() as session:
+            return await generate_tileset(ComfyClient(state.url, session), store, "demo", "path_blob")
+
+    tileset = asyncio.run(run())
+    assert tileset.layout == "blob47" and len(tileset.tiles) == 48
+    assert tileset.edge_mismatch_px == 0 and blob_edge_mismatch_pixels(list(tileset.tiles)) == 0
+    assert tileset.regenerated_band_px > 0
+    out = run_godot3(tileset_bundle(tileset, base="terrain"), tmp_path)
+    bits = re.findall(r"^BIT\|(\d)\|(\d)\|(\d+)$", out, re.M)
+    assert len(bits) == 48 and len({v for x, y, v in bits if (int(y) * 8 + int(x)) < 47}) == 47

@@ -1,5 +1,6 @@
-"""Engine files for a Wang 2-corner terrain tileset: Godot 4 and Godot 3 TileSets, a Tiled ``.tsx``, the
-TexturePacker JSON (corner bits as frame data) and a Unity sliced-sprite ``.png.meta``.
+"""Engine files for a terrain tileset (Wang 2-corner or 47-tile blob): Godot 4 and Godot 3 TileSets, a
+Tiled ``.tsx``, the TexturePacker JSON (corner/neighbour bits as frame data) and a Unity sliced-sprite
+``.png.meta``.
 
 Every function returns text; :func:`tileset_bundle` gathers them with the atlas PNG as ``{name: bytes}``
 for the caller to write through the store (or any folder). Unity's Rule Tiles need the 2D Tilemap Extras
@@ -13,25 +14,56 @@ import json
 from assetgen.export.tiled import tileset_tsx
 from assetgen.export.unity import stable_guid, stable_internal_id, texture_meta
 from assetgen.image_files import encode_png
+from assetgen.imaging.blob import BlobBits
 from assetgen.imaging.spritesheet import SheetFrame, Spritesheet
 from assetgen.imaging.tileset import CornerBits
 from assetgen.imaging.trim import TrimBox
 from assetgen.models import PackSettings
 from assetgen.post.tileset import Tileset
 
-# Godot 3 autotile bitmask bits (TileSet.BIND_*); a 2x2 autotile uses the four corner bits.
-GODOT3_BIND = {"nw": 1, "ne": 4, "sw": 64, "se": 256}
-GODOT4_PEERING = {
-    "nw": "top_left_corner",
-    "ne": "top_right_corner",
-    "sw": "bottom_left_corner",
-    "se": "bottom_right_corner",
+# Godot 3 autotile bitmask bits (TileSet.BIND_*): a 2x2 autotile uses the four corner bits, a 3x3
+# (minimal) one all nine, the centre included.
+GODOT3_BIND = {
+    "nw": 1,
+    "n": 2,
+    "ne": 4,
+    "w": 8,
+    "center": 16,
+    "e": 32,
+    "sw": 64,
+    "s": 128,
+    "se": 256,
 }
+GODOT4_PEERING = {
+    "n": "top_side",
+    "ne": "top_right_corner",
+    "e": "right_side",
+    "se": "bottom_right_corner",
+    "s": "bottom_side",
+    "sw": "bottom_left_corner",
+    "w": "left_side",
+    "nw": "top_left_corner",
+}
+TileBits = CornerBits | BlobBits | None
 
 
-def tile_name(bits: CornerBits) -> str:
-    """``tile_07_nw1_ne1_sw1_se0``: index and corners, readable in any engine's sprite list."""
-    return f"tile_{bits.index:02d}_nw{bits.nw}_ne{bits.ne}_sw{bits.sw}_se{bits.se}"
+def tile_name(bits: TileBits, index: int) -> str:
+    """``tile_07_nw1_ne1_sw1_se0`` (corners), ``blob_12_m0x1c`` (a blob tile's canonical neighbour mask) or
+    ``blob_47_background``: readable in any engine's sprite list."""
+    if isinstance(bits, CornerBits):
+        return f"tile_{bits.index:02d}_nw{bits.nw}_ne{bits.ne}_sw{bits.sw}_se{bits.se}"
+    if isinstance(bits, BlobBits):
+        return f"blob_{index:02d}_m{bits.mask:03d}"
+    return f"blob_{index:02d}_background"
+
+
+def _bit_values(bits: TileBits) -> dict[str, int]:
+    """Terrain (0/1) per named corner/side, ``center`` included for blob tiles."""
+    if isinstance(bits, CornerBits):
+        return bits.as_dict()
+    if isinstance(bits, BlobBits):
+        return {**bits.as_dict(), "center": 1}
+    return {name: 0 for name in GODOT4_PEERING} | {"center": 0}
 
 
 def _tile_xy(tileset: Tileset, index: int) -> tuple[int, int]:
@@ -39,18 +71,20 @@ def _tile_xy(tileset: Tileset, index: int) -> tuple[int, int]:
     return column, row
 
 
-def godot3_bitmask(bits: CornerBits) -> int:
-    """The 2x2 autotile bitmask of a tile: a corner bit is set where terrain 1 is."""
-    return sum(GODOT3_BIND[name] for name, value in bits.as_dict().items() if value)
+def godot3_bitmask(bits: TileBits) -> int:
+    """The autotile bitmask of a tile: a bit is set where terrain 1 is (2x2: corners; 3x3: all nine)."""
+    return sum(GODOT3_BIND[name] for name, value in _bit_values(bits).items() if value)
 
 
 def godot3_tileset_tres(tileset: Tileset, *, image_name: str) -> str:
-    """A Godot 3 ``TileSet`` (format=2): one 2x2 autotile over the atlas with every tile's corner bitmask."""
+    """A Godot 3 ``TileSet`` (format=2): one autotile over the atlas (2x2 bitmask mode for wang2corner, 3x3
+    minimal for blob47) with every tile's bitmask."""
     flags = ", ".join(
         f"Vector2( {x}, {y} ), {godot3_bitmask(bits)}"
-        for bits in tileset.bits
-        for x, y in [_tile_xy(tileset, bits.index)]
+        for index, bits in enumerate(tileset.bits)
+        for x, y in [_tile_xy(tileset, index)]
     )
+    bitmask_mode = 1 if tileset.layout == "blob47" else 0
     size = tileset.tile_px
     h, w = tileset.atlas.shape[:2]
     name = " / ".join(tileset.terrains)
@@ -64,7 +98,7 @@ def godot3_tileset_tres(tileset: Tileset, *, image_name: str) -> str:
         "0/modulate = Color( 1, 1, 1, 1 )\n"
         f"0/region = Rect2( 0, 0, {w}, {h} )\n"
         "0/tile_mode = 1\n"
-        "0/autotile/bitmask_mode = 0\n"
+        f"0/autotile/bitmask_mode = {bitmask_mode}\n"
         f"0/autotile/bitmask_flags = [ {flags} ]\n"
         "0/autotile/icon_coordinate = Vector2( 0, 0 )\n"
         f"0/autotile/tile_size = Vector2( {size}, {size} )\n"
@@ -85,17 +119,22 @@ def godot3_tileset_tres(tileset: Tileset, *, image_name: str) -> str:
 
 
 def godot4_tileset_tres(tileset: Tileset, *, image_name: str) -> str:
-    """A Godot 4 ``TileSet`` (format=3): an atlas source whose tiles carry a corner terrain set's peering bits."""
+    """A Godot 4 ``TileSet`` (format=3): an atlas source whose tiles carry a terrain set's peering bits
+    (match corners for wang2corner, match corners and sides for blob47)."""
     size = tileset.tile_px
     lines = []
-    for bits in tileset.bits:
-        x, y = _tile_xy(tileset, bits.index)
-        centre = 1 if sum(bits.as_dict().values()) >= 2 else 0
+    for index, bits in enumerate(tileset.bits):
+        x, y = _tile_xy(tileset, index)
+        values = _bit_values(bits)
+        centre = values.pop("center", None)
+        if centre is None:
+            centre = 1 if sum(values.values()) >= 2 else 0
         lines.append(f"{x}:{y}/0 = 0")
         lines.append(f"{x}:{y}/0/terrain_set = 0")
         lines.append(f"{x}:{y}/0/terrain = {centre}")
-        for name, value in bits.as_dict().items():
+        for name, value in values.items():
             lines.append(f"{x}:{y}/0/terrains_peering_bit/{GODOT4_PEERING[name]} = {value}")
+    mode = 0 if tileset.layout == "blob47" else 1  # TileSet.TERRAIN_MODE_MATCH_CORNERS_AND_SIDES / _CORNERS
     terrains = "".join(
         f'terrain_set_0/terrain_{i}/name = "{terrain}"\n'
         f"terrain_set_0/terrain_{i}/color = Color({'0.36, 0.55, 0.23' if i == 0 else '0.54, 0.42, 0.25'}, 1)\n"
@@ -111,7 +150,7 @@ def godot4_tileset_tres(tileset: Tileset, *, image_name: str) -> str:
     resource = (
         "[resource]\n"
         f"tile_size = Vector2i({size}, {size})\n"
-        "terrain_set_0/mode = 1\n"
+        f"terrain_set_0/mode = {mode}\n"
         f"{terrains}"
         'sources/0 = SubResource("TileSetAtlasSource_1")\n'
     )
@@ -122,11 +161,11 @@ def tileset_sheet(tileset: Tileset) -> Spritesheet:
     """The atlas as a one-page Spritesheet (one untrimmed frame per tile) for the sprite-sheet exporters."""
     size = tileset.tile_px
     frames = []
-    for bits in tileset.bits:
-        x, y = _tile_xy(tileset, bits.index)
+    for index, bits in enumerate(tileset.bits):
+        x, y = _tile_xy(tileset, index)
         frames.append(
             SheetFrame(
-                name=tile_name(bits),
+                name=tile_name(bits, index),
                 page=0,
                 x_px=x * size,
                 y_px=y * size,
@@ -141,21 +180,27 @@ def tileset_sheet(tileset: Tileset) -> Spritesheet:
 
 
 def texturepacker_json(tileset: Tileset, *, image_name: str) -> dict:
-    """TexturePacker JSON (Hash) with each frame's corner bits and Wang index as frame data."""
+    """TexturePacker JSON (Hash) with each frame's bits as frame data (``corners`` + ``wangIndex``, or a
+    blob tile's ``neighbours`` + ``blobMask``, or ``background``)."""
     size = tileset.tile_px
     h, w = tileset.atlas.shape[:2]
     frames = {}
-    for bits in tileset.bits:
-        x, y = _tile_xy(tileset, bits.index)
-        frames[tile_name(bits)] = {
+    for index, (bits, entry) in enumerate(zip(tileset.bits, tileset.tile_entries(), strict=True)):
+        x, y = _tile_xy(tileset, index)
+        if isinstance(bits, CornerBits):
+            extra = {"wangIndex": index, "corners": entry["corners"]}
+        elif isinstance(bits, BlobBits):
+            extra = {"blobMask": bits.mask, "neighbours": entry["neighbours"]}
+        else:
+            extra = {"background": True}
+        frames[tile_name(bits, index)] = {
             "frame": {"x": x * size, "y": y * size, "w": size, "h": size},
             "rotated": False,
             "trimmed": False,
             "spriteSourceSize": {"x": 0, "y": 0, "w": size, "h": size},
             "sourceSize": {"w": size, "h": size},
             "pivot": {"x": 0.5, "y": 0.5},
-            "wangIndex": bits.index,
-            "corners": bits.as_dict(),
+            **extra,
         }
     return {
         "frames": frames,
@@ -167,10 +212,25 @@ def texturepacker_json(tileset: Tileset, *, image_name: str) -> dict:
             "size": {"w": w, "h": h},
             "scale": "1",
             "tileset": {
-                "layout": "wang2corner",
+                "layout": tileset.layout,
                 "terrains": list(tileset.terrains),
                 "tileSize": size,
-                "cornerBits": {"nw": 1, "ne": 2, "sw": 4, "se": 8},
+                **(
+                    {
+                        "neighbourBits": {
+                            "n": 1,
+                            "ne": 2,
+                            "e": 4,
+                            "se": 8,
+                            "s": 16,
+                            "sw": 32,
+                            "w": 64,
+                            "nw": 128,
+                        }
+                    }
+                    if tileset.layout == "blob47"
+                    else {"cornerBits": {"nw": 1, "ne": 2, "sw": 4, "se": 8}}
+                ),
             },
         },
     }

@@ -13,7 +13,7 @@ the seam the terrains continue as they do in their own wrap-around.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,23 +186,39 @@ def _edge_key(direction: str, first: CornerBits, second: CornerBits) -> tuple[st
     return (direction, first.ne, first.se) if direction == "h" else (direction, first.sw, first.se)
 
 
+def seam_band_mismatch(
+    tiles: list[np.ndarray],
+    pairs: Iterable[tuple[str, int, int]],
+    key: Callable[[str, int, int], Hashable],
+    *,
+    ring_px: int,
+) -> int:
+    """Differing pixels between each pair's seam band and the band of the first pair with the same key."""
+    images = [as_rgba(t) for t in tiles]
+    reference: dict[Hashable, np.ndarray] = {}
+    differing = 0
+    for direction, a, b in pairs:
+        band = _seam_band(images[a], images[b], direction, ring_px)
+        k = key(direction, a, b)
+        if k not in reference:
+            reference[k] = band
+            continue
+        differing += int(np.any(band != reference[k], axis=2).sum())
+    return differing
+
+
 def edge_mismatch_pixels(tiles: list[np.ndarray], *, ring_px: int = 2) -> int:
     """Differing pixels over every legal neighbour pair's seam band (the ``ring_px`` columns/rows each
     side of the shared edge), compared with the first pair that shares the same corner bits; 0 = every
     shared edge is identical wherever it appears."""
     if len(tiles) != WANG_2CORNER_TILES:
         raise InvalidInput(f"a Wang 2-corner set has 16 tiles, got {len(tiles)}")
-    images = [as_rgba(t) for t in tiles]
-    reference: dict[tuple[str, int, int], np.ndarray] = {}
-    differing = 0
-    for direction, a, b in legal_pairs():
-        band = _seam_band(images[a], images[b], direction, ring_px)
-        key = _edge_key(direction, corner_bits(a), corner_bits(b))
-        if key not in reference:
-            reference[key] = band
-            continue
-        differing += int(np.any(band != reference[key], axis=2).sum())
-    return differing
+    return seam_band_mismatch(
+        tiles,
+        legal_pairs(),
+        lambda direction, a, b: _edge_key(direction, corner_bits(a), corner_bits(b)),
+        ring_px=ring_px,
+    )
 
 
 def pack_tileset(tiles: list[np.ndarray], *, columns: int = 4) -> np.ndarray:

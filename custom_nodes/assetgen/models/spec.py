@@ -152,8 +152,10 @@ class TilesetSpec(Contract):
         max_length=2,
         description="Two terrain names, e.g. ['grass', 'dirt']: corner bit 0 and 1.",
     )
-    layout: Literal["wang2corner"] = Field(
-        default="wang2corner", description="wang2corner: 16 tiles, one per combination of 4 corner bits."
+    layout: Literal["wang2corner", "blob47"] = Field(
+        default="wang2corner",
+        description="wang2corner: 16 tiles, one per combination of 4 corner bits; blob47: the 47 canonical "
+        "8-neighbour tiles of terrain 1 plus a terrain-0 background tile.",
     )
     tile_px: int = Field(default=64, ge=16, le=1024, description="Tile size in pixels (square).")
     ring_px: int = Field(

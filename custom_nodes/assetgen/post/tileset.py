@@ -1,5 +1,6 @@
-"""Terrain tilesets: two seamless terrain tiles -> a Wang 2-corner set of 16 tiles whose legal shared edges
-are pixel-identical, packed as one atlas with per-tile corner bits.
+"""Terrain tilesets: two seamless terrain tiles -> a Wang 2-corner set of 16 tiles (``wang2corner``) or the
+47-tile blob set plus its background (``blob47``), whose legal shared edges are pixel-identical, packed
+as one atlas with per-tile corner (neighbour) bits.
 
 The steps: compose every tile from corner masks (edges exact by construction), optionally regenerate each
 tile's transition band with an inpainting callback (ComfyUI: VAEEncode + SetLatentNoiseMask + KSampler
@@ -15,6 +16,14 @@ import numpy as np
 
 from assetgen.errors import InvalidInput
 from assetgen.image_files import as_rgba
+from assetgen.imaging.blob import (
+    BLOB_NOISE,
+    BlobBits,
+    blob_edge_mismatch_pixels,
+    blob_mask,
+    blob_table,
+    compose_blob_tiles,
+)
 from assetgen.imaging.seams import measure_seams
 from assetgen.imaging.tileset import (
     CornerBits,
@@ -33,28 +42,48 @@ from assetgen.imaging.tileset import (
 # (tiles, band masks) -> the tiles with their bands regenerated; only the band is taken (feathered towards its
 # edge), and the ring is restored afterwards whatever the regenerator did.
 BandRegenerator = Callable[[list[np.ndarray], list[np.ndarray]], list[np.ndarray]]
-COLUMNS = 4
+LAYOUTS = ("wang2corner", "blob47")
+COLUMNS = {"wang2corner": 4, "blob47": 8}
 
 
 @dataclass(frozen=True)
 class Tileset:
-    """A finished Wang 2-corner set."""
+    """A finished set: ``tiles[i]`` has ``bits[i]`` (corner bits, or a blob tile's neighbour bits; the
+    blob set's last tile is the background and has ``None``)."""
 
     terrains: tuple[str, str]
     tile_px: int
     ring_px: int
     tiles: tuple[np.ndarray, ...]
-    bits: tuple[CornerBits, ...]
+    bits: tuple[CornerBits | BlobBits | None, ...]
     atlas: np.ndarray
     edge_mismatch_px: int
     terrain_seam_ratios: tuple[float, ...]
     regenerated_band_px: int = 0
-    columns: int = COLUMNS
+    layout: str = "wang2corner"
+
+    @property
+    def columns(self) -> int:
+        """Tiles per atlas row."""
+        return COLUMNS[self.layout]
+
+    def tile_entries(self) -> list[dict]:
+        """Per tile: its index and bits (``corners`` for wang2corner; ``neighbours`` and ``mask`` for blob47,
+        ``background: true`` for the blob set's terrain-0 tile)."""
+        entries: list[dict] = []
+        for index, bits in enumerate(self.bits):
+            if isinstance(bits, CornerBits):
+                entries.append({"index": index, "corners": bits.as_dict()})
+            elif isinstance(bits, BlobBits):
+                entries.append({"index": index, "mask": bits.mask, "neighbours": bits.as_dict()})
+            else:
+                entries.append({"index": index, "background": True})
+        return entries
 
     def record(self) -> dict:
-        """JSON-ready summary: terrains, sizes, the measured edges and every tile's corner bits."""
+        """JSON-ready summary: terrains, sizes, the measured edges and every tile's bits."""
         return {
-            "layout": "wang2corner",
+            "layout": self.layout,
             "terrains": list(self.terrains),
             "tilePx": self.tile_px,
             "ringPx": self.ring_px,
@@ -62,8 +91,19 @@ class Tileset:
             "edgeMismatchPx": self.edge_mismatch_px,
             "terrainSeamRatioMax": round(max(self.terrain_seam_ratios), 4),
             "regeneratedBandPx": self.regenerated_band_px,
-            "tiles": [{"index": b.index, "corners": b.as_dict()} for b in self.bits],
+            "tiles": self.tile_entries(),
         }
+
+
+def compose_tiles(
+    terrain0: np.ndarray, terrain1: np.ndarray, *, layout: str, ring_px: int, noise_seed: int = 0
+) -> list[np.ndarray]:
+    """The tiles of ``layout`` composed from corner (neighbour) masks, in index order, before inpainting."""
+    if layout not in LAYOUTS:
+        raise InvalidInput(f"unknown tileset layout {layout!r}; use one of {', '.join(LAYOUTS)}")
+    if layout == "blob47":
+        return compose_blob_tiles(terrain0, terrain1, ring_px=ring_px, noise_seed=noise_seed)
+    return compose_wang_tiles(terrain0, terrain1, ring_px=ring_px, noise_seed=noise_seed)
 
 
 def build_tileset(
@@ -74,17 +114,19 @@ def build_tileset(
     ring_px: int = 2,
     noise_seed: int = 0,
     regenerate: BandRegenerator | None = None,
+    layout: str = "wang2corner",
 ) -> Tileset:
-    """Compose (and optionally inpaint) the 16 tiles from two seamless terrain tiles of the same square size.
+    """Compose (and optionally inpaint) the tiles of ``layout`` from two seamless terrain tiles of the same
+    square size.
 
     Raises InvalidInput when the terrains differ in size or the finished set has a differing shared edge.
     """
     t0, t1 = as_rgba(terrain0), as_rgba(terrain1)
-    tiles = compose_wang_tiles(t0, t1, ring_px=ring_px, noise_seed=noise_seed)
+    tiles = compose_tiles(t0, t1, layout=layout, ring_px=ring_px, noise_seed=noise_seed)
     size = t0.shape[0]
     band_px = 0
     if regenerate is not None:
-        bands = tileset_bands(size_px=size, ring_px=ring_px, noise_seed=noise_seed)
+        bands = tileset_bands(size_px=size, ring_px=ring_px, noise_seed=noise_seed, layout=layout)
         regenerated = regenerate(list(tiles), bands)
         if len(regenerated) != len(tiles):
             raise InvalidInput(f"the band regenerator returned {len(regenerated)} tiles for {len(tiles)}")
@@ -93,7 +135,12 @@ def build_tileset(
             for tile, new, band in zip(tiles, regenerated, bands, strict=True)
         ]
         band_px = int(sum(int(band.sum()) for band in bands))
-    mismatch = edge_mismatch_pixels(tiles, ring_px=ring_px)
+    if layout == "blob47":
+        mismatch = blob_edge_mismatch_pixels(tiles, ring_px=ring_px)
+        bits: tuple[CornerBits | BlobBits | None, ...] = (*blob_table(), None)
+    else:
+        mismatch = edge_mismatch_pixels(tiles, ring_px=ring_px)
+        bits = tuple(corner_table())
     if mismatch:
         raise InvalidInput(f"tileset edges differ in {mismatch} pixel(s): the outer ring was not kept")
     ratios = tuple(m.ratio for terrain in (t0, t1) for m in measure_seams(terrain))
@@ -102,11 +149,12 @@ def build_tileset(
         tile_px=size,
         ring_px=ring_px,
         tiles=tuple(tiles),
-        bits=tuple(corner_table()),
-        atlas=pack_tileset(tiles, columns=COLUMNS),
+        bits=bits,
+        atlas=pack_tileset(tiles, columns=COLUMNS[layout]),
         edge_mismatch_px=mismatch,
         terrain_seam_ratios=ratios,
         regenerated_band_px=band_px,
+        layout=layout,
     )
 
 
@@ -166,10 +214,15 @@ def band_inpaint_prompt(
     }
 
 
-def tileset_bands(*, size_px: int, ring_px: int, noise_seed: int) -> list[np.ndarray]:
-    """The transition band of every tile (bool masks, index order; empty for the two pure tiles)."""
-    noise = periodic_noise(size_px, seed=noise_seed)
-    return [
-        transition_band(corner_mask(bits, size_px=size_px, ring_px=ring_px, noise=noise), ring_px=ring_px)
-        for bits in corner_table()
-    ]
+def tileset_bands(
+    *, size_px: int, ring_px: int, noise_seed: int, layout: str = "wang2corner"
+) -> list[np.ndarray]:
+    """The transition band of every tile (bool masks, index order; empty for pure tiles)."""
+    if layout == "blob47":
+        noise = periodic_noise(size_px, seed=noise_seed, amplitude=BLOB_NOISE)
+        masks = [blob_mask(bits, size_px=size_px, ring_px=ring_px, noise=noise) for bits in blob_table()]
+        masks.append(np.zeros((size_px, size_px)))
+    else:
+        noise = periodic_noise(size_px, seed=noise_seed)
+        masks = [corner_mask(bits, size_px=size_px, ring_px=ring_px, noise=noise) for bits in corner_table()]
+    return [transition_band(mask, ring_px=ring_px) for mask in masks]

@@ -13,6 +13,7 @@ import pytest
 
 from assetgen.export.tiled import wang_id
 from assetgen.export.tileset import godot3_bitmask, tileset_bundle
+from assetgen.imaging.blob import blob_table
 from assetgen.imaging.tileset import corner_bits
 from assetgen.post.tileset import build_tileset
 from tests.assetgen.export.test_godot3 import godot3_binary
@@ -26,8 +27,9 @@ func _init():
     else:
         for id in ts.get_tiles_ids():
             print("TILE|", id, "|", ts.tile_get_tile_mode(id), "|", ts.autotile_get_bitmask_mode(id), "|", ts.autotile_get_size(id).x, "|", ts.tile_get_region(id).size.x)
-            for y in range(4):
-                for x in range(4):
+            var cells = ts.tile_get_region(id).size / ts.autotile_get_size(id)
+            for y in range(int(cells.y)):
+                for x in range(int(cells.x)):
                     print("BIT|", x, "|", y, "|", ts.autotile_get_bitmask(id, Vector2(x, y)))
     quit()
 """
@@ -52,7 +54,8 @@ def test_bundle_files(bundle: dict[str, bytes]) -> None:
     }
 
 
-def test_godot3_loads_the_tileset_with_16_tiles_and_bits(bundle: dict[str, bytes], tmp_path: Path) -> None:
+def run_godot3(bundle: dict[str, bytes], tmp_path: Path) -> str:
+    """Load terrain.godot3.tres in the headless Godot 3; its printout (fails on LOADFAIL)."""
     project_dir = tmp_path / "godot"
     project_dir.mkdir()
     for name, data in bundle.items():
@@ -70,10 +73,14 @@ def test_godot3_loads_the_tileset_with_16_tiles_and_bits(bundle: dict[str, bytes
         env=env,
         check=False,
     )
-    out = result.stdout
-    assert "LOADFAIL" not in out, out + result.stderr
+    assert "LOADFAIL" not in result.stdout, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_godot3_loads_the_tileset_with_16_tiles_and_bits(bundle: dict[str, bytes], tmp_path: Path) -> None:
+    out = run_godot3(bundle, tmp_path)
     tiles = re.findall(r"^TILE\|(\d+)\|(\d+)\|(\d+)\|(\d+)\|(\d+)$", out, re.M)
-    assert tiles == [("0", "1", "0", "32", "128")], out + result.stderr  # one autotile, 2x2 mode, 32 px
+    assert tiles == [("0", "1", "0", "32", "128")], out  # one autotile, 2x2 mode, 32 px
     bits = {(int(x), int(y)): int(v) for x, y, v in re.findall(r"^BIT\|(\d)\|(\d)\|(\d+)$", out, re.M)}
     assert len(bits) == 16
     for index in range(16):
@@ -116,3 +123,42 @@ def test_unity_meta_slices_one_sprite_per_tile(bundle: dict[str, bytes]) -> None
     text = bundle["terrain.png.meta"].decode()
     assert text.count("serializedVersion: 2\n      name:") == 16
     assert "tile_15_nw1_ne1_sw1_se1" in text and "spriteMode: 2" in text
+
+
+@pytest.fixture(scope="module")
+def blob_bundle() -> dict[str, bytes]:
+    tileset = build_tileset(
+        periodic_texture(32, seed=1),
+        periodic_texture(32, seed=2),
+        terrains=("grass", "path"),
+        layout="blob47",
+    )
+    assert tileset.edge_mismatch_px == 0 and len(tileset.tiles) == 48
+    return tileset_bundle(tileset, base="terrain")
+
+
+def test_godot3_loads_the_blob_tileset_with_48_tiles_and_3x3_bits(blob_bundle, tmp_path: Path) -> None:
+    out = run_godot3(blob_bundle, tmp_path)
+    tiles = re.findall(r"^TILE\|(\d+)\|(\d+)\|(\d+)\|(\d+)\|(\d+)$", out, re.M)
+    assert tiles == [("0", "1", "1", "32", "256")], out  # one autotile, 3x3 minimal, 8 x 6 tiles of 32 px
+    bits = {(int(x), int(y)): int(v) for x, y, v in re.findall(r"^BIT\|(\d)\|(\d)\|(\d+)$", out, re.M)}
+    table = blob_table()
+    for index, blob in enumerate(table):
+        y, x = divmod(index, 8)
+        assert bits[(x, y)] == godot3_bitmask(blob) and bits[(x, y)] & 16, index  # centre bit always set
+    assert bits[(7, 5)] == 0, "the background tile"
+    assert len({v for (x, y), v in bits.items() if y * 8 + x < 47}) == 47, "47 distinct bitmasks"
+
+
+def test_blob_godot4_tiled_and_texturepacker(blob_bundle) -> None:
+    text = blob_bundle["terrain.godot4.tres"].decode()
+    assert "terrain_set_0/mode = 0" in text  # match corners and sides
+    assert "6:5/0/terrains_peering_bit/top_side = 1" in text and "6:5/0/terrain = 1" in text  # tile 46 = full
+    assert "7:5/0/terrain = 0" in text and "7:5/0/terrains_peering_bit/right_side = 0" in text  # background
+    root = ET.fromstring(blob_bundle["terrain.tsx"])
+    wangset = root.find("wangsets/wangset")
+    assert wangset is not None and wangset.get("type") == "mixed" and root.get("tilecount") == "48"
+    ids = {int(t.get("tileid")): t.get("wangid") for t in wangset.findall("wangtile")}
+    assert ids[46] == "2,2,2,2,2,2,2,2" and ids[47] == "1,1,1,1,1,1,1,1" and ids[0] == "1,1,1,1,1,1,1,1"
+    frames = json.loads(blob_bundle["terrain.json"])["frames"]
+    assert frames["blob_46_m255"]["neighbours"]["ne"] == 1 and frames["blob_47_background"]["background"]
