@@ -58,16 +58,16 @@ async def generate_tileset(
     regenerate_bands: bool = True,
     progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> Tileset:
-    """The Wang 2-corner set of a spec with ``output.kind: tileset`` (InvalidInput otherwise)."""
+    """The terrain set (``output.tileset.layout``) of a spec with ``output.kind: tileset`` (InvalidInput
+    otherwise). ``progress(done, total)`` is called after each terrain and each repainted band."""
     spec: AssetSpec = store.read(project_id, "specs", spec_id)
     if spec.output is None or spec.output.kind != "tileset" or spec.output.tileset is None:
         raise InvalidInput(f"spec {spec_id!r} is not a tileset: set output.kind 'tileset' and output.tileset")
     layout = spec.output.tileset
     size = layout.tile_px
     bands = tileset_bands(size_px=size, ring_px=layout.ring_px, noise_seed=0, layout=layout.layout)
-    total = 2 + (
-        sum(1 for band in bands if band.any()) if regenerate_bands else 0
-    )  # terrains + repainted bands
+    repainted = sum(1 for band in bands if band.any()) if regenerate_bands else 0
+    total = 2 + repainted  # the two terrains, then one inpaint per transition tile
     terrains: list[np.ndarray] = []
     plans = []
     for index, name in enumerate(layout.terrains):
@@ -79,9 +79,7 @@ async def generate_tileset(
             seed_offset=index,
             overrides={"positive": f"{name}, {spec.prompt.positive}", "width": size, "height": size},
         )
-        if (
-            plan.tiling is None
-        ):  # a tileset spec is always tileable (tiling_for_spec); keep the guard explicit
+        if plan.tiling is None:  # tiling_for_spec makes every tileset spec tileable; keep the guard explicit
             raise InvalidInput(f"spec {spec_id!r}: the plan is not tileable")
         plans.append(plan)
         terrains.append(await generate_terrain(client, plan, job_id=f"{job_id}-{index}"))
@@ -112,7 +110,7 @@ async def generate_tileset(
                 scheduler=plan.scheduler,
                 prefix=f"{job_id}_band",
             )
-            regenerated.append(await _first_image(client, prompt, "10"))
+            regenerated.append(await _first_image(client, prompt, titles_by_node(prompt)["Save"]))
             done += 1
             if progress is not None:
                 await progress(done, total)
