@@ -111,6 +111,19 @@ class ComfyClient:
     async def interrupt(self) -> None:
         await self._json("POST", "/interrupt")
 
+    async def upload_image(self, data: bytes, name: str, *, subfolder: str = "assetgen") -> str:
+        """Put a PNG into ComfyUI's input folder (``POST /upload/image``, overwriting); returns the value
+        a LoadImage node takes (``subfolder/name``)."""
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=name, content_type="image/png")
+        form.add_field("subfolder", subfolder)
+        form.add_field("overwrite", "true")
+        form.add_field("type", "input")
+        status, body = await self._json("POST", "/upload/image", data=form)
+        if status != 200 or not isinstance(body, dict) or "name" not in body:
+            raise BackendUnavailable(f"ComfyUI /upload/image answered {status} for {name}")
+        return f"{body['subfolder']}/{body['name']}" if body.get("subfolder") else str(body["name"])
+
     async def view(self, item: OutputFile) -> bytes:
         """Download an output file through ``/view`` (works for a remote ComfyUI)."""
         params = {"filename": item.filename, "subfolder": item.subfolder, "type": item.type}

@@ -15,6 +15,7 @@ from typing import Any
 
 from assetgen.errors import InvalidInput
 from assetgen.export.build import export_targets
+from assetgen.export.tileset_files import store_tileset
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_from_input
 from assetgen.models import GenerateInput, Job
@@ -26,6 +27,7 @@ from assetgen.models.job import (
     BgRemoveOutput,
     ExportInput,
     GenerateOutput,
+    TilesetInput,
 )
 from assetgen.post.atlas_build import pack_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
@@ -35,6 +37,7 @@ from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
+from orchestrator.tileset_runner import generate_tileset
 
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
 
@@ -134,6 +137,27 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
     return output.as_json()
 
 
+async def run_tileset(ctx: JobContext) -> dict[str, Any]:
+    """Generate a spec's terrain tileset on ComfyUI and store it with its engine files."""
+    request = parse_model(TilesetInput, ctx.job.input, where=f"job {ctx.job.id} input")
+
+    async def on_progress(done: int, total: int) -> None:
+        await ctx.report_progress(done, total, f"{done}/{total} images")
+
+    tileset = await ctx.run_on_comfy(
+        lambda client: generate_tileset(
+            client,
+            ctx.store,
+            ctx.job.project_id,
+            request.spec_id,
+            job_id=ctx.job.id,
+            regenerate_bands=request.regenerate_bands,
+            progress=on_progress,
+        )
+    )
+    return await asyncio.to_thread(store_tileset, ctx.store, ctx.job.project_id, request.spec_id, tileset)
+
+
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
     {
         "generate": run_generate,
@@ -143,6 +167,7 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "export": run_export,
         "autopilot": run_autopilot,
         "autopilot_review": run_autopilot_review,
+        "tileset": run_tileset,
     }
 )
 

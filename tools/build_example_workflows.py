@@ -42,6 +42,10 @@ DESCRIPTIONS = {
     "txt2img_fixed_seed": (
         "Like txt2img, with a fixed seed (1234): the same picture on every run, for checks and recreation."
     ),
+    "txt2img_tileable": (
+        "Like txt2img, for tiles and textures: Make Tileable pads the model's and the decoder's convolutions "
+        "circularly, so the image wraps around without a seam (check it with `assetgen tile check`)."
+    ),
 }
 
 # Which inputs a person sets, by node type (titles of the nodes are those of the template).
@@ -54,7 +58,7 @@ INPUT_HINTS = {
     "orchestrator)",
     "AssetGenRemoveBackground": "method, threshold, feather_px, erode_px: how the background is cut out",
     "AssetGenPackSpritesheet": "padding_px, max_size_px, trim, fps, loop: the sheet and its animation",
-    "AssetGenMakeTileable": "the tiling axes and seam settings",
+    "AssetGenMakeTileable": "axes: both, x or y (the directions the tile must wrap in)",
 }
 
 

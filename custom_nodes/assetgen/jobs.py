@@ -24,14 +24,23 @@ from assetgen.errors import AssetgenError, BackendUnavailable, Conflict, Invalid
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import TERMINAL_STATUSES, GenerateInput, Job, NextJob
 from assetgen.models.base import parse_model
-from assetgen.models.job import RetryRecord
+from assetgen.models.job import RetryRecord, TilesetInput
 from assetgen.models.pixel_art import PixelateInput
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
 
 log = logging.getLogger(__name__)
 
-JOB_TYPES = ("generate", "bg_remove", "pixelate", "atlas_pack", "export", "autopilot", "autopilot_review")
+JOB_TYPES = (
+    "generate",
+    "bg_remove",
+    "pixelate",
+    "atlas_pack",
+    "export",
+    "autopilot",
+    "autopilot_review",
+    "tileset",
+)
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32
 DANGLING = re.compile(r"\$(?:output|input)\.(?![A-Za-z0-9_])")
@@ -48,6 +57,8 @@ def validate_job_input(job_type: str, data: Any) -> dict[str, Any]:
         parse_model(GenerateInput, data, where="generate job input")
     if job_type == "pixelate":
         parse_model(PixelateInput, data, where="pixelate job input")
+    if job_type == "tileset":
+        parse_model(TilesetInput, data, where="tileset job input")
     next_jobs = data.get("nextJobs", [])
     if not isinstance(next_jobs, list) or len(next_jobs) > MAX_NEXT_JOBS:
         raise InvalidInput(f"nextJobs must be a list of at most {MAX_NEXT_JOBS} jobs")

@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.alpha_cmd",
     "orchestrator.cli.pixelate_cmd",
     "orchestrator.cli.pack_cmd",
+    "orchestrator.cli.tile_cmd",
     "orchestrator.cli.export_cmd",
     "orchestrator.cli.serve_cmd",
     "orchestrator.cli.demo_cmd",

@@ -14,7 +14,7 @@ def test_init_creates_a_complete_project(store: ProjectStore) -> None:
     assert project.name == "My Game" and store.list_projects() == ["mygame"]
     for catalog in ("asset-types", "styles", "scenarios", "palettes", "tags"):
         store.read_catalog("mygame", catalog)
-    assert store.list_ids("mygame", "checkpoints") == ["ckpt_sd15_demo"]
+    assert store.list_ids("mygame", "checkpoints") == ["ckpt_sd15_demo", "ckpt_sd15_texture_demo"]
     assert store.list_ids("mygame", "loras") == ["lora_demo_forest", "lora_demo_icons"]
     spec_list = store.read("mygame", "spec-lists", "forest_wishlist")
     assert spec_list.project_id == "mygame" and spec_list.text.strip()

@@ -11,10 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput
 from assetgen.generation.variant_metadata import VariantMetadata
 from assetgen.image_files import decode_rgba
+from assetgen.imaging.seams import measure_seams
 from assetgen.models import Asset, AssetVersion, Variant
 from assetgen.models.generation import GenerationPlan
 from assetgen.store import ProjectStore
@@ -47,7 +50,18 @@ def version_generation_record(
         "effectiveSeed": plan.seeds[0],
         "seeds": list(plan.seeds),
         **plan.sampling(),
+        "tiling": plan.tiling.model_dump(mode="json") if plan.tiling is not None else None,
         "comfyui": {"backend": backend},
+    }
+
+
+def seam_record(image: np.ndarray, axes: str) -> dict[str, Any]:
+    """What a tileable variant records about its seam: ratio per axis, full-bleed, the measures."""
+    measures = measure_seams(image, axes)
+    return {
+        **{m.axis: round(m.ratio, 4) for m in measures},
+        "fullBleed": all(m.is_full_bleed for m in measures),
+        "axes": [m.as_dict() for m in measures],
     }
 
 
@@ -72,9 +86,8 @@ def ingest_variants(
             raise InvalidInput(
                 f"variant {meta.variant_id} belongs to {meta.project_id}/{meta.asset_id}, not {project}/{asset_id}"
             )
-        decode_rgba(
-            item.png, name=f"variant {meta.variant_id}"
-        )  # refuse a damaged download before storing it
+        image = decode_rgba(item.png, name=f"variant {meta.variant_id}")  # refuse a damaged download
+        seam = seam_record(image, plan.tiling.axes) if plan.tiling is not None else None
         original = store.write_file(
             store.image_path(project, asset_id, "original", meta.variant_id), item.png
         )
@@ -91,6 +104,7 @@ def ingest_variants(
                 seed=meta.seed,
                 status="candidate",
                 metadata=meta.model_dump(mode="json"),
+                seam=seam,
             )
         )
 

@@ -14,6 +14,7 @@ from assetgen.generation.onboarding import named_checkpoint_ids, pending_checkpo
 from assetgen.generation.policy import choose_checkpoint, resolve_lora_stack
 from assetgen.generation.prompt_compiler import compile_prompt
 from assetgen.generation.seeds import variant_seeds
+from assetgen.generation.tiling import TILEABLE_TWINS, tiling_for_spec
 from assetgen.models import AssetSpec, GenerateInput, GenerationParams
 from assetgen.models.generation import GenerationPlan, PlanPrompt
 from assetgen.store import ProjectStore
@@ -153,6 +154,10 @@ def plan_generation(
         explicit_seed=extra.get("seed"),
         offset=seed_offset,
     )
+    # A tileable spec samples and decodes through Make Tileable: the plain template swaps to its twin.
+    tiling = tiling_for_spec(spec, asset_type)
+    if tiling is not None and template_id in TILEABLE_TWINS:
+        template_id = TILEABLE_TWINS[template_id]
     return GenerationPlan(
         project_id=project_id,
         spec_id=spec.id,
@@ -175,6 +180,7 @@ def plan_generation(
         seed_policy=mode,
         seeds=seeds,
         batch_size=params.batch_size or 1,
+        tiling=tiling,
     )
 
 

@@ -42,6 +42,9 @@ class VariantMetadata(Contract):
     prompt_package_hash: str
     seed_policy: str
     template_id: str | None = None
+    tiling: dict[str, Any] | None = Field(
+        default=None, description="assetgen: axes and reason when sampled and decoded with Make Tileable."
+    )
 
 
 def metadata_for(
@@ -89,6 +92,7 @@ def metadata_for(
         prompt_package_hash=plan.prompt_package_hash,
         seed_policy=plan.seed_policy,
         template_id=plan.template_id,
+        tiling=plan.tiling.model_dump(mode="json") if plan.tiling is not None else None,
     )
 
 

@@ -100,6 +100,8 @@ def prompt_for_batch(
         "Sampler": {"sampler_name": plan.sampler, "scheduler": plan.scheduler, "denoise": plan.denoise},
         "Save Variants": {"variant_index": first, "job_id": job_id, "variant_ids": ",".join(variant_ids)},
     }
+    if "Make Tileable" in titles and plan.tiling is not None:
+        values["Make Tileable"] = {"axes": plan.tiling.axes}
     # Templates with a fixed seed widget (not linked from the spec) get the plan's seed written in.
     if not is_link(sampler_inputs.get("seed")):
         values["Sampler"]["seed"] = plan.seeds[first]

@@ -80,6 +80,10 @@ class Variant(Contract):
     processing: VariantProcessing | None = None
     quality: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = Field(default=None, description="assetgen: what the PNG carries.")
+    seam: dict[str, Any] | None = Field(
+        default=None,
+        description="assetgen: tileable variants: seam ratio per wrapped axis and full-bleed, measured at ingest.",
+    )
 
 
 class AssetVersion(Contract):

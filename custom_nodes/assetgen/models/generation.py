@@ -80,6 +80,13 @@ class PromptFragment(Contract):
     negative: str = ""
 
 
+class TilingChoice(Contract):
+    """assetgen: the plan samples and decodes with wrap-around convolutions (Make Tileable), and why."""
+
+    axes: Literal["both", "x", "y"] = "both"
+    reason: str
+
+
 class PlanPrompt(Contract):
     """The prompts ComfyUI receives."""
 
@@ -118,6 +125,7 @@ class GenerationPlan(Contract):
     seed_policy: str
     seeds: list[int] = Field(min_length=1, description="One seed per variant, in order.")
     batch_size: int = Field(default=1, ge=1, le=64)
+    tiling: TilingChoice | None = Field(default=None, description="assetgen: set = a tileable generation.")
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def sampling(self) -> dict[str, Any]:

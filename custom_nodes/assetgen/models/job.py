@@ -101,6 +101,17 @@ class GenerateInput(Contract):
     next_jobs: list[NextJob] = Field(default_factory=list)
 
 
+class TilesetInput(Contract):
+    """Input of a ``tileset`` job (assetgen): a Wang 2-corner terrain set for a spec with
+    ``output.kind: tileset``, written to files/atlases/<specId>-tileset/."""
+
+    spec_id: str
+    regenerate_bands: bool = Field(
+        default=True, description="Repaint each transition band by inpainting (False: corner masks only)."
+    )
+    next_jobs: list[NextJob] = Field(default_factory=list)
+
+
 class BgRemoveInput(Contract):
     """Input of a ``bg_remove`` job (the origin's keys, plus assetgen's).
 

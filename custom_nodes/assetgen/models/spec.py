@@ -72,6 +72,12 @@ class QualityLimits(Contract):
     max_attempts: int = Field(
         default=2, ge=1, le=10, description="Autopilot generate rounds before needs review."
     )
+    seam_ratio_max: float = Field(
+        default=1.15,
+        gt=0,
+        description="Tileable specs: highest seam ratio per wrapped axis (wrap-around colour step / interior "
+        "step; 1.0 = no visible seam).",
+    )
 
 
 class QualityContract(Contract):
@@ -157,10 +163,29 @@ class LogoVariants(Contract):
     variants: list[LogoVariant | str] = Field(default_factory=list)
 
 
+class TilesetSpec(Contract):
+    """assetgen: a terrain transition set: two terrains and a corner layout."""
+
+    terrains: list[str] = Field(
+        min_length=2,
+        max_length=2,
+        description="Two terrain names, e.g. ['grass', 'dirt']: corner bit 0 and 1.",
+    )
+    layout: Literal["wang2corner", "blob47"] = Field(
+        default="wang2corner",
+        description="wang2corner: 16 tiles, one per combination of 4 corner bits; blob47: the 47 canonical "
+        "8-neighbour tiles of terrain 1 plus a terrain-0 background tile.",
+    )
+    tile_px: int = Field(default=64, ge=16, le=1024, description="Tile size in pixels (square).")
+    ring_px: int = Field(
+        default=2, ge=1, le=64, description="Outer ring kept exactly from the corner composition (the edges)."
+    )
+
+
 class SpecOutput(Contract):
     """What the finished asset is."""
 
-    kind: Literal["single_image", "animation", "ui_states", "logo_set"] = "single_image"
+    kind: Literal["single_image", "animation", "ui_states", "logo_set", "tileset"] = "single_image"
     background: Literal["transparent_required", "any"] = "any"
     sizes: list[OutputSize] = Field(default_factory=list)
     animation: AnimationSpec | None = None
@@ -170,6 +195,14 @@ class SpecOutput(Contract):
     )
     ui_states: UiStates | None = None
     logo_variants: LogoVariants | None = None
+    tileable: bool | None = Field(
+        default=None,
+        description="assetgen: generate wrap-around (Make Tileable); unset = decided by the asset type and tags.",
+    )
+    tile_axes: Literal["both", "x", "y"] | None = Field(
+        default=None, description="assetgen: the axes a tileable image repeats in (default both)."
+    )
+    tileset: TilesetSpec | None = Field(default=None, description="assetgen: with kind 'tileset'.")
 
 
 class SpecSource(Contract):

@@ -14,6 +14,7 @@ from assetgen.nodes.pack import AssetGenPackSpritesheet
 from assetgen.nodes.pixelate import AssetGenPixelate
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
+from assetgen.nodes.tileable import AssetGenMakeTileable
 
 NODES: list[type[io.ComfyNode]] = [
     AssetGenLoadSpec,
@@ -22,6 +23,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenRemoveBackground,
     AssetGenPixelate,
     AssetGenPackSpritesheet,
+    AssetGenMakeTileable,
 ]
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.tiling import tiling_for_spec
 from assetgen.ids import default_atlas_id
 from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
@@ -68,6 +69,15 @@ def is_multi_frame(spec: AssetSpec) -> bool:
     return spec.output is not None and spec.output.kind in MULTI_FRAME_KINDS
 
 
+def is_tileable(store: ProjectStore, project_id: str, spec: AssetSpec) -> bool:
+    """True when ``spec`` generates tiles (Make Tileable): approved tiles skip background removal."""
+    try:
+        types = {t.id: t for t in store.read_catalog(project_id, "asset-types").asset_types}
+    except (NotFound, InvalidInput):
+        types = {}
+    return tiling_for_spec(spec, types.get(spec.asset_type)) is not None
+
+
 def spec_palette(store: ProjectStore, project_id: str, spec: AssetSpec) -> list[str]:
     """The colours of the palettes the spec (or else the project) names."""
     wanted = list(spec.palette_ids or store.read_project(project_id).defaults.palette_ids)
@@ -76,6 +86,12 @@ def spec_palette(store: ProjectStore, project_id: str, spec: AssetSpec) -> list[
     except (NotFound, InvalidInput):
         return []
     return [c for p in palettes if p.id in wanted for c in p.colors]
+
+
+def _tiling_axes(metadata: dict[str, Any], generation: dict[str, Any]) -> str | None:
+    """The axes a variant was made tileable in (its metadata, else its version's), or None."""
+    tiling = metadata.get("tiling") or generation.get("tiling")
+    return tiling.get("axes", "both") if isinstance(tiling, dict) else None
 
 
 def review_version(
@@ -91,7 +107,12 @@ def review_version(
     generation = version.generation or {}
     originals = [read_rgba(store.resolve(v.original_path)) for v in version.variants]
     duplicates = near_duplicates([dhash(image) for image in originals], limits=limits)
-    cutouts = [remove_background(original, method=method).rgba for original in originals]
+    # A tileable variant is judged as a tile (seams), so it needs no background removal.
+    axes_of = [_tiling_axes(variant.metadata or {}, generation) for variant in version.variants]
+    cutouts = [
+        original if axes is not None else remove_background(original, method=method).rgba
+        for original, axes in zip(originals, axes_of, strict=True)
+    ]
     pixel_checks = pixel_art_checks(store, project_id, spec, cutouts)
     qualities = []
     for index, (variant, original, duplicate) in enumerate(
@@ -109,6 +130,7 @@ def review_version(
                 palette=palette,
                 duplicate_of=version.variants[duplicate].id if duplicate is not None else None,
                 extra_checks=pixel_checks[index],
+                tiling_axes=axes_of[index],
             )
         )
     by_id = {q.variant_id: q for q in qualities}
@@ -232,12 +254,9 @@ def generate_round_input(request: AutopilotInput, attempt: int) -> dict[str, Any
     )
 
 
-def approved_follow_up(
-    spec: AssetSpec, decision: Decision, *, method: str, profiles: list[str]
-) -> dict[str, Any]:
-    """The ``bg_remove`` input that starts the delivery chain of an approved round:
-    bg_remove -> (pixelate, for pixel-art specs) -> (atlas_pack, for multi-frame specs) -> one export per
-    profile."""
+def delivery_chain(spec: AssetSpec, decision: Decision, *, profiles: list[str]) -> list[NextJob]:
+    """What follows background removal in an approved round: (pixelate, for pixel-art specs) ->
+    (atlas_pack, for multi-frame specs) -> one export per profile."""
     if is_multi_frame(spec):
         atlas_id = default_atlas_id(spec.id)
         exports = [NextJob(type="export", input={"profileId": p, "atlasIds": [atlas_id]}) for p in profiles]
@@ -258,6 +277,14 @@ def approved_follow_up(
             "nextJobs": [f.model_dump(mode="json") for f in follow],
         }
         follow = [NextJob(type="pixelate", input=pixelate)]
+    return follow
+
+
+def approved_follow_up(
+    spec: AssetSpec, decision: Decision, *, method: str, profiles: list[str]
+) -> dict[str, Any]:
+    """The ``bg_remove`` input that starts the delivery chain of an approved round (``delivery_chain``)."""
+    follow = delivery_chain(spec, decision, profiles=profiles)
     return {
         "assetId": spec.id,
         "variantIds": list(decision.frame_variant_ids),
@@ -299,6 +326,13 @@ def review_round(store: ProjectStore, job: Job, request: AutopilotInput) -> Auto
         ]
     elif decision.outcome == "approved":
         profiles = export_profiles_for(store, job.project_id, request.export_profiles)
-        bg = approved_follow_up(spec, decision, method=request.method, profiles=profiles)
-        output.spawned_job_ids = [spawn_follow_up(store, job, 1, "bg_remove", bg)]
+        if is_tileable(store, job.project_id, spec):
+            # A tile is opaque edge to edge by design: no background removal, straight to the exports.
+            follow = delivery_chain(spec, decision, profiles=profiles)
+            output.spawned_job_ids = [
+                spawn_follow_up(store, job, i + 1, f.type, f.input) for i, f in enumerate(follow)
+            ]
+        else:
+            bg = approved_follow_up(spec, decision, method=request.method, profiles=profiles)
+            output.spawned_job_ids = [spawn_follow_up(store, job, 1, "bg_remove", bg)]
     return output

@@ -10,6 +10,10 @@ Pixel-art specs (a ``pixelArt`` block) add, on the pixelated cut-out: ``paletteC
 opaque pixels exactly in the palette: must be 1.0), ``alphaBinary`` (no alpha other than 0/255),
 ``gridExact`` (one sample per cell, upscaled back, differs in 0 pixels) and ``onePalette`` (every
 frame of the asset was made with the one palette and uses only its colours).
+
+Tileable variants (generated through Make Tileable) are judged as tiles instead of cut-outs:
+``seam_x``/``seam_y`` (seam ratio per wrapped axis within ``seamRatioMax`` and a full-bleed border)
+replace the cut-out checks, and the palette is checked on the whole original.
 A variant passes when every applicable check passes; its score is the mean of the check scores.
 """
 
@@ -24,6 +28,7 @@ from scipy import ndimage
 
 from assetgen.imaging.alpha.oklab import srgb_to_oklab, srgb_to_oklab_planes
 from assetgen.imaging.pixel_art import colors_used, grid_mismatch_px, non_binary_alpha_px, palette_conformity
+from assetgen.imaging.seams import measure_seams
 from assetgen.models.base import Contract
 from assetgen.models.spec import QualityLimits
 
@@ -219,6 +224,21 @@ def check_one_palette(frames: Sequence[np.ndarray], palette: np.ndarray) -> Chec
     )
 
 
+def check_seams(rgba: np.ndarray, *, axes: str, limits: QualityLimits) -> list[CheckResult]:
+    """One ``seam_<axis>`` check per wrapped axis: ratio <= ``seam_ratio_max`` and a full-bleed border."""
+    results = []
+    for measure in measure_seams(rgba, axes):
+        ok = measure.passes(limits.seam_ratio_max)
+        over = max(0.0, measure.ratio - 1.0) / max(limits.seam_ratio_max - 1.0, 1e-6)
+        reason = f"seam ratio {measure.ratio:.3f} (limit {limits.seam_ratio_max})"
+        if not measure.is_full_bleed:
+            reason += (
+                f"; plain border (activity {measure.border_activity:.2f}): the image does not fill the tile"
+            )
+        results.append(_result(f"seam_{measure.axis}", ok, 1.0 - 0.5 * min(over, 2.0), measure.ratio, reason))
+    return results
+
+
 def dhash(rgba: np.ndarray, *, size: int = 8) -> int:
     """A 64-bit difference hash of the image's luminance (perceptual: robust to small changes)."""
     grey = Image.fromarray(rgba[..., :3]).convert("L").resize((size + 1, size), Image.Resampling.BILINEAR)
@@ -249,18 +269,29 @@ def evaluate_variant(
     palette: Sequence[str] = (),
     duplicate_of: str | None = None,
     extra_checks: Sequence[CheckResult] = (),
+    tiling_axes: str | None = None,
 ) -> VariantQuality:
     """Every check for one variant (``cutout`` is its background-removed RGBA; ``extra_checks`` are
-    step-specific ones such as the pixel-art contract)."""
+    step-specific ones such as the pixel-art contract; for a tile, set ``tiling_axes`` and pass the original
+    as ``cutout``: a tile is judged by its seams, not a subject)."""
     alpha = cutout[..., 3]
+    if tiling_axes is not None:
+        shape_checks = [
+            *check_seams(original, axes=tiling_axes, limits=limits),
+            check_palette(original, original[..., 3], palette, limits=limits),
+        ]
+    else:
+        shape_checks = [
+            check_coverage(alpha, limits=limits),
+            check_safe_margin(alpha, limits=limits),
+            check_clean_border(alpha, limits=limits),
+            check_single_subject(alpha, limits=limits),
+            check_palette(cutout, alpha, palette, limits=limits),
+        ]
     checks = [
         check_image_size(original, width=width, height=height),
         check_detail(original, limits=limits),
-        check_coverage(alpha, limits=limits),
-        check_safe_margin(alpha, limits=limits),
-        check_clean_border(alpha, limits=limits),
-        check_single_subject(alpha, limits=limits),
-        check_palette(cutout, alpha, palette, limits=limits),
+        *shape_checks,
         _result(
             "near_duplicate",
             duplicate_of is None,

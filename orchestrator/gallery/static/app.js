@@ -8,6 +8,7 @@ const state = {
   projects: [], projectId: null, assets: [], assetId: null, chips: [], groups: [],
   filter: "all", counts: {}, primaryId: null, pages: new Set(), generation: 0,
   undo: [], // this session's changes, newest last: {assetId, variantId, changeId}
+  tileRepeat: false, // tileable variants: show the 3x3 repeat instead of the single tile
 };
 let compare = null;
 let jobs = null;
@@ -31,6 +32,7 @@ export const SHORTCUTS = [
   ["t", "add a free tag"],
   ["[ / ]", "previous / next asset"],
   ["f", "cycle the status filter"],
+  ["g", "tiles: toggle the 3×3 repeat"],
   ["?", "this help"],
   ["Esc", "close overlays"],
 ];
@@ -241,6 +243,7 @@ function renderInspector() {
   const src = fileUrl(item.originalPath);
   if (img.getAttribute("src") !== src) img.src = src;
   img.alt = `Original of variant ${item.id}`;
+  renderTile(item, src);
   for (const b of document.querySelectorAll(".decisions [data-act]")) {
     const act = b.dataset.act;
     const on = (act === "approve" && item.status === "selected") || (act === "reject" && item.status === "rejected") ||
@@ -258,6 +261,47 @@ function renderInspector() {
   $("eligible").className = "small " + (item.isEligible ? "ok-text" : "dim");
   renderMeta(item);
   renderHistory(item);
+}
+
+function seamText(item) {
+  const seam = item.seam || {};
+  const checks = item.quality?.checks || {};
+  const parts = ["x", "y"].map((axis) => {
+    const ratio = seam[axis] ?? checks[`seam_${axis}`]?.value;
+    return ratio === undefined || ratio === null ? null : `${axis} ${Number(ratio).toFixed(3)}`;
+  }).filter(Boolean);
+  if (!parts.length) return { text: "seam not measured", cls: "dim" };
+  const plain = seam.fullBleed === false ? " · plain border" : "";
+  const worst = Math.max(...["x", "y"].map((a) => Number(seam[a] ?? checks[`seam_${a}`]?.value ?? 0)));
+  const failed = seam.fullBleed === false || Object.entries(checks).some(([k, c]) => k.startsWith("seam_") && !c.passed);
+  return { text: `seam ratio ${parts.join(" · ")}${plain}`, cls: failed || worst > 1.15 ? "no-text" : "ok-text" };
+}
+
+function renderTile(item, src) {
+  const tiling = item.metadata?.tiling;
+  const on = Boolean(tiling) && state.tileRepeat;
+  $("tile-row").hidden = !tiling;
+  $("tile-toggle").classList.toggle("on", on);
+  $("tile-toggle").setAttribute("aria-pressed", String(on));
+  $("insp-img").hidden = on;
+  const tile = $("insp-tile");
+  tile.hidden = !on;
+  if (on) {
+    tile.style.backgroundImage = `url("${src}")`;
+    tile.setAttribute("aria-label", `Variant ${item.id} repeated 3×3`);
+  }
+  if (tiling) {
+    const { text, cls } = seamText(item);
+    $("tile-seam").textContent = `${text} (tileable ${tiling.axes})`;
+    $("tile-seam").className = `small ${cls}`;
+  }
+}
+
+function toggleTileRepeat() {
+  const item = current();
+  if (!item?.metadata?.tiling) return;
+  state.tileRepeat = !state.tileRepeat;
+  renderTile(item, fileUrl(item.originalPath));
 }
 
 function renderStars(item) {
@@ -513,6 +557,7 @@ function onKey(e) {
     e: () => $("note").focus(),
     t: () => $("free-tag").focus(),
     f: () => setFilter(FILTERS[(FILTERS.indexOf(state.filter) + 1) % FILTERS.length]),
+    g: () => toggleTileRepeat(),
     "?": () => showHelp(true),
     "[": () => stepAsset(-1),
     "]": () => stepAsset(1),
@@ -554,6 +599,7 @@ function wire() {
     b.addEventListener("click", () => (b.dataset.act === "undo" ? undo() : act(b.dataset.act)));
   }
   $("insp-preview").addEventListener("click", () => openViewer());
+  $("tile-toggle").addEventListener("click", () => toggleTileRepeat());
   $("insp-close").addEventListener("click", () => document.body.classList.remove("has-selection"));
   $("note").addEventListener("blur", () => saveNote());
   $("free-tag-form").addEventListener("submit", (e) => {
