@@ -11,6 +11,7 @@ from comfy_api.latest import ComfyExtension, io
 from assetgen.nodes.bg_remove import AssetGenRemoveBackground
 from assetgen.nodes.lora import AssetGenApplyLoraStack
 from assetgen.nodes.pack import AssetGenPackSpritesheet
+from assetgen.nodes.pose_guide import AssetGenPoseGuide
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
 
@@ -20,6 +21,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenSaveVariants,
     AssetGenRemoveBackground,
     AssetGenPackSpritesheet,
+    AssetGenPoseGuide,
 ]
 
 
