@@ -121,6 +121,19 @@ class ComfyClient:
     async def delete_from_queue(self, prompt_id: str) -> None:
         await self._json("POST", "/queue", json={"delete": [prompt_id]})
 
+    async def upload_image(self, data: bytes, name: str, *, subfolder: str = "assetgen") -> str:
+        """Put a PNG into ComfyUI's input folder (``/upload/image``, overwriting); returns the name LoadImage
+        takes (``subfolder/name``). Works for a remote ComfyUI."""
+        form = aiohttp.FormData()
+        form.add_field("image", data, filename=name, content_type="image/png")
+        form.add_field("overwrite", "true")
+        form.add_field("type", "input")
+        form.add_field("subfolder", subfolder)
+        status, body = await self._json("POST", "/upload/image", data=form)
+        if status != 200 or not isinstance(body, dict) or "name" not in body:
+            raise ComfyExecutionError(f"ComfyUI at {self.base_url} refused the upload of {name} ({status})")
+        return f"{body.get('subfolder') or subfolder}/{body['name']}"
+
     async def view(self, item: OutputFile) -> bytes:
         """Download an output file through ``/view`` (works for a remote ComfyUI)."""
         params = {"filename": item.filename, "subfolder": item.subfolder, "type": item.type}

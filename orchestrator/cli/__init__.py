@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "orchestrator.cli.import_cmd",
     "orchestrator.cli.alpha_cmd",
     "orchestrator.cli.pack_cmd",
+    "orchestrator.cli.poses_cmd",
     "orchestrator.cli.export_cmd",
     "orchestrator.cli.serve_cmd",
     "orchestrator.cli.demo_cmd",

@@ -20,6 +20,7 @@ every frame; frame alignment uses them.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from assetgen.errors import InvalidInput
+from assetgen.image_files import encode_png
+from assetgen.imaging.contact_sheet import contact_sheet
+
+# The default mannequin background: the demo decoder's light background.
+BACKGROUND_DEFAULT = (245, 245, 240)
 
 # ---- joint angles and clips ---------------------------------------------------------------------------
 
@@ -656,3 +662,54 @@ def parse_color(text: str) -> tuple[int, int, int]:
     if len(value) != 6 or any(c not in "0123456789abcdefABCDEF" for c in value):
         raise InvalidInput(f"colour {text!r} is not #RRGGBB")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+STYLES = ("skeleton", "mannequin")
+
+
+def pose_sheet(guides: Sequence[PoseGuide], *, style: str = "mannequin", cell_px: int = 96) -> np.ndarray:
+    """One picture of a set of guides: a row per direction, frames left to right, labelled."""
+    if style not in STYLES:
+        raise InvalidInput(f"unknown pose style {style!r}; use one of {list(STYLES)}")
+    columns = max(g.index for g in guides) + 1 if guides else 1
+    items = [(g.name, g.skeleton if style == "skeleton" else g.mannequin) for g in guides]
+    return contact_sheet(items, cell_px=cell_px, columns=columns)
+
+
+def pose_guide_files(guides: Sequence[PoseGuide], *, styles: Sequence[str] = STYLES) -> dict[str, bytes]:
+    """File name -> PNG bytes: ``<pose>_<dir>_<nn>_<style>.png`` per guide and style, a ``<pose>-<style>-
+    sheet.png`` per style, and ``<pose>.json`` with every frame's keypoints, root, ground line and mirroring."""
+    unknown = sorted(set(styles) - set(STYLES))
+    if unknown or not styles:
+        raise InvalidInput(f"unknown pose style(s) {unknown or styles}; use {list(STYLES)}")
+    files: dict[str, bytes] = {}
+    for guide in guides:
+        for style in styles:
+            image = guide.skeleton if style == "skeleton" else guide.mannequin
+            files[f"{guide.name}_{style}.png"] = encode_png(image)
+    if guides:
+        pose = guides[0].pose
+        for style in styles:
+            files[f"{pose}-{style}-sheet.png"] = encode_png(pose_sheet(guides, style=style))
+        record = {
+            "pose": pose,
+            "frames": guides[0].count,
+            "keypointNames": list(KEYPOINT_NAMES),
+            "guides": [
+                {
+                    "name": g.name,
+                    "direction": g.direction.name,
+                    "index": g.index,
+                    "mirrored": g.direction.is_mirrored,
+                    "mirrorOf": g.direction.mirror_of,
+                    "rootPx": [round(v, 2) for v in g.frame.root_px],
+                    "groundYPx": round(g.frame.ground_y_px, 2),
+                    "keypoints": [
+                        None if p is None else [round(p[0], 2), round(p[1], 2)] for p in g.frame.keypoints
+                    ],
+                }
+                for g in guides
+            ],
+        }
+        files[f"{pose}.json"] = (json.dumps(record, indent=2) + "\n").encode()
+    return files

@@ -134,12 +134,15 @@ def build_atlas(
     loop: bool | None = None,
     job_id: str | None = None,
     on_progress: ProgressCallback | None = None,
+    animations: Sequence[AtlasAnimation] | None = None,
 ) -> AtlasBuild:
     """Pack the alpha images of ``sources`` (in order) into atlas ``atlas_id`` of ``project_id`` and store it.
 
     Frames of one asset are named ``<animation or assetId>_00``... and form one animation when there are two
     or more; fps/loop come from the asset's spec (``output.animation``), else ``fps``/``loop``, else 12/True.
     Writes files/atlases/<atlasId>/ and atlases/<atlasId>.json; returns the record and updated specs.
+    ``animations`` (frames by name; every source named) replaces that grouping, e.g. one animation per
+    direction of an anchor-frame strip; the specs are then left as they are.
     """
     settings = settings or PackSettings()
     validate_id(atlas_id, what="atlas id")
@@ -155,8 +158,14 @@ def build_atlas(
             specs[source.asset_id] = _read_spec(store, project_id, assets[source.asset_id])
         per_asset.setdefault(source.asset_id, []).append(i)
 
+    explicit = list(animations) if animations is not None else None
+    if explicit is not None:
+        known = {s.name for s in sources}
+        missing = sorted({n for a in explicit for n in a.frames} - known)
+        if None in known or missing:
+            raise InvalidInput(f"atlas {atlas_id!r}: animations name frames that are not sources: {missing}")
     names: list[str] = [""] * len(sources)
-    animations: list[AtlasAnimation] = []
+    animations = []
     used_prefixes: set[str] = set()
     for asset_id, indexes in per_asset.items():
         spec = specs[asset_id]
@@ -180,6 +189,8 @@ def build_atlas(
                 )
             )
 
+    if explicit is not None:
+        animations = explicit
     frames: list[SpriteFrame] = []
     source_paths: list[str] = []
     for source, name in zip(sources, names, strict=True):
@@ -239,7 +250,7 @@ def build_atlas(
     store.write(project_id, "atlases", atlas)
     updated = tuple(
         spec_with_animation(spec, animation)
-        for animation in animations
+        for animation in (animations if explicit is None else [])
         for asset_id, spec in specs.items()
         if spec is not None and animation.frames[0] in {names[i] for i in per_asset[asset_id]}
     )
