@@ -4,21 +4,35 @@ checkpoint (pose VAE), cut out, aligned on one pivot, packed and exported."""
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import subprocess
 
 import aiohttp
 import numpy as np
 import pytest
 
+from assetgen.export.build import build_export, write_bundle_to
 from assetgen.generation.anchor_frames import plan_anchor_frames
 from assetgen.generation.plan import plan_generation
 from assetgen.image_files import read_rgba
+from assetgen.imaging.alpha import session_source
 from assetgen.imaging.consistency import silhouette_iou
+from assetgen.imaging.frame_alignment import opaque_box
 from assetgen.imaging.poses import BACKGROUND_DEFAULT, mannequin_mask
+from assetgen.models import BgRemoveInput
 from assetgen.models.registry import WeightsRef
+from assetgen.post.atlas_build import build_atlas
+from assetgen.post.bg_remove import run_bg_remove
+from assetgen.post.frame_alignment import align_version_frames, frame_sources
 from assetgen.review.decisions import set_primary
+from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_anchor_frames, generate_variants
+from tests.assetgen.export.test_godot3 import godot3_binary
+from tests.assetgen.export.test_pixi_kit import PAGE as PIXI_PAGE
+from tests.browser_clients import browser_page, copy_clients, require_clients, serve
 
 pytestmark = pytest.mark.comfy
 
@@ -49,11 +63,17 @@ async def run_anchor_walk(url: str, store: ProjectStore) -> dict:
         return await generate_anchor_frames(client, store, frames_plan, job_id="frames-job")
 
 
-def test_anchor_walk_in_four_directions_follows_the_poses(comfy_env) -> None:
+@pytest.fixture(scope="module")
+def anchor_walk(comfy_env) -> tuple[ProjectStore, dict]:
+    """The walk generated once for the module: anchor, then 24 sampled + 8 mirrored frames."""
     settings, state = comfy_env
     store = ProjectStore(settings.data_dir)
     anchor_spec(store)
-    output = asyncio.run(run_anchor_walk(state.url, store))
+    return store, asyncio.run(run_anchor_walk(state.url, store))
+
+
+def test_anchor_walk_in_four_directions_follows_the_poses(anchor_walk) -> None:
+    store, output = anchor_walk
     assert output["animations"] == ["walk_e", "walk_n", "walk_s", "walk_w"]
     assert len(output["frames"]) == 32
     asset = store.read("demo", "assets", SPEC)
@@ -81,3 +101,109 @@ def test_anchor_walk_in_four_directions_follows_the_poses(comfy_env) -> None:
     for i in range(8):
         assert np.array_equal(images[f"walk_w_{i:02d}"], images[f"walk_e_{i:02d}"][:, ::-1])
     assert not np.array_equal(images["walk_e_00"], images["walk_e_02"])
+
+
+GODOT_CHECK = """extends SceneTree
+func _init():
+    var res = load("res://%s.tres")
+    if res == null:
+        print("LOADFAIL")
+    else:
+        for anim in res.get_animation_names():
+            print("ANIM|", anim, "|", res.get_frame_count(anim))
+            for i in range(res.get_frame_count(anim)):
+                var t = res.get_frame(anim, i)
+                print("FRAME|", anim, "|", i, "|", t.get_width(), ",", t.get_height(), "|", t.margin.position.x, ",", t.margin.position.y)
+    quit()
+"""
+
+PIXI_CHECK = """async ([jsonUrl]) => {
+  const sheet = await window.PIXI.Assets.load(jsonUrl);
+  const out = { animations: {}, anchors: {}, sizes: {} };
+  for (const [name, list] of Object.entries(sheet.animations)) out.animations[name] = list.map(t => t.label);
+  for (const [name, tex] of Object.entries(sheet.textures)) {
+    out.anchors[name] = [tex.defaultAnchor.x, tex.defaultAnchor.y];
+    out.sizes[name] = [tex.orig.width, tex.orig.height];
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(anchor_walk, tmp_path) -> None:
+    store, _ = anchor_walk
+    settings = Settings.from_env(data_dir=store.root)
+    session = session_source(
+        "colorkey", model=None, rembg_home=settings.rembg_dir(), default_model=settings.rembg_model
+    )
+    run_bg_remove(
+        store,
+        "demo",
+        BgRemoveInput(asset_id=SPEC, version_id="frames-job", method="colorkey"),
+        session=session,
+    )
+    alignment = align_version_frames(store, "demo", SPEC, "frames-job")
+    assert alignment["frames"] == 32
+    assert alignment["jitterAfter"]["rootPx"] == 0
+    sources, animations = frame_sources(store, "demo", SPEC, "frames-job")
+    assert sorted(a.name for a in animations) == ["walk_e", "walk_n", "walk_s", "walk_w"]
+    assert all(len(a.frames) == 8 for a in animations)
+    asset = store.read("demo", "assets", SPEC)
+    version = next(v for v in asset.versions if v.id == "frames-job")
+    cells = {read_rgba(store.resolve(v.alpha_path)).shape for v in version.variants}
+    assert len(cells) == 1  # one cell for every frame of every direction: one scale
+    feet = set()
+    for variant in version.variants:
+        cut = read_rgba(store.resolve(variant.alpha_path))
+        box = opaque_box(cut)
+        assert box is not None and box[0] >= 1 and box[1] >= 1  # nothing overflows the cell
+        feet.add(box[3])
+    # The pose's ground line is the baseline: the stand-in's feet sit on it within its outline's width.
+    assert max(feet) - min(feet) <= 3, feet
+    built = build_atlas(store, "demo", "hero-walk-anchor", sources, animations=animations)
+    pivots = {(f.pivot.x, f.pivot.y) for f in built.atlas.frames}
+    assert pivots == {(alignment["pivotX"], alignment["pivotY"])}
+
+    godot = build_export(store, "demo", "hero-walk-anchor", profile="godot3")
+    project_dir = tmp_path / "godot"
+    write_bundle_to(project_dir, godot)
+    tres = next(name for name in godot.files if name.endswith(".tres"))[: -len(".tres")]
+    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
+    (project_dir / "check.gd").write_text(GODOT_CHECK % tres)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
+    result = subprocess.run(
+        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    out = result.stdout
+    assert "LOADFAIL" not in out, out + result.stderr
+    anims = dict(re.findall(r"^ANIM\|(\w+)\|(\d+)$", out, re.M))
+    assert anims == {"walk_e": "8", "walk_n": "8", "walk_s": "8", "walk_w": "8"}, out
+    # Every frame restores the same untrimmed cell in Godot, so the shared pivot holds there too.
+    sizes = set(re.findall(r"^FRAME\|\w+\|\d+\|([\d,]+)\|", out, re.M))
+    assert len(sizes) == 1, out
+
+    require_clients()
+    pixi = build_export(store, "demo", "hero-walk-anchor", profile="pixi_kit")
+    site = tmp_path / "pixi"
+    write_bundle_to(site, pixi)
+    copy_clients(site)
+    (site / "index.html").write_text(PIXI_PAGE)
+    data_name = next(
+        n for n in pixi.files if n.endswith(".json") and n != "kit.json" and n != "manifest.json"
+    )
+    with serve(site) as base, browser_page(base) as page:
+        page.goto(f"{base}/index.html")
+        page.wait_for_function("window.ready === true")
+        seen = page.evaluate(PIXI_CHECK, [f"{base}/{data_name}"])
+        assert not page.errors, page.errors
+    assert sorted(seen["animations"]) == ["walk_e", "walk_n", "walk_s", "walk_w"]
+    for anchor in seen["anchors"].values():
+        assert abs(anchor[0] - alignment["pivotX"]) < 1e-4 and abs(anchor[1] - alignment["pivotY"]) < 1e-4
+    assert len({tuple(s) for s in seen["sizes"].values()}) == 1
