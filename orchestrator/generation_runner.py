@@ -7,7 +7,14 @@ import logging
 from typing import Any
 
 from assetgen.errors import ComfyExecutionError
-from assetgen.generation.anchor_frames import AnchorFramesPlan, frame_variant_ids, mirrored_png, record_frames
+from assetgen.generation.anchor_frames import (
+    AnchorFramesPlan,
+    existing_frame_ids,
+    frame_variant_ids,
+    mirrored_png,
+    record_frames,
+    replace_frames,
+)
 from assetgen.generation.ingest import GeneratedVariant, ingest_variants
 from assetgen.generation.plan import batches
 from assetgen.generation.variant_metadata import VariantMetadata
@@ -98,13 +105,20 @@ async def generate_anchor_frames(
     job_id: str | None = None,
     progress: ProgressCallback | None = None,
     on_frame_done: Any = None,
+    replace_version: str | None = None,
 ) -> dict[str, Any]:
     """Generate every frame of ``frames_plan`` (one prompt each: init image uploaded, image-to-image from
-    the anchor), mirror the west-facing ones, ingest them as one version and record their poses."""
+    the anchor), mirror the west-facing ones, ingest them as one version and record their poses. With
+    ``replace_version`` the frames overwrite their namesakes in that version instead (outlier repair)."""
     plan = frames_plan.plan
     template = load_template(plan.template_id)
     save_node = titles_by_node(template)["Save Variants"]
-    ids = frame_variant_ids(frames_plan, job_id)
+    existing = (
+        await asyncio.to_thread(existing_frame_ids, store, plan.project_id, plan.asset_id, replace_version)
+        if replace_version
+        else None
+    )
+    ids = frame_variant_ids(frames_plan, job_id, existing=existing)
     tag = job_id or ids[frames_plan.frames[0].name]
     fetched: dict[str, GeneratedVariant] = {}
     prompt_ids: list[str] = []
@@ -162,6 +176,19 @@ async def generate_anchor_frames(
         fetched[frame.name] = GeneratedVariant(
             metadata=meta, png=mirrored_png(twin.png, meta.model_dump_json())
         )
+    if replace_version:
+        images = {name: (item.png, item.preview, item.metadata.seed) for name, item in fetched.items()}
+        output = await asyncio.to_thread(
+            replace_frames,
+            store,
+            frames_plan,
+            images,
+            version_id=replace_version,
+            variant_ids=ids,
+            job_id=job_id,
+        )
+        output["promptIds"] = prompt_ids
+        return output
     version_id = job_id or new_ulid()
     output = await asyncio.to_thread(
         ingest_variants,

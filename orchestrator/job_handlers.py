@@ -17,6 +17,7 @@ from pydantic import Field
 
 from assetgen.errors import InvalidInput
 from assetgen.export.build import build_export, write_export
+from assetgen.generation.anchor_frames import plan_anchor_frames, uses_anchor_frames
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_generation
 from assetgen.jobs import ensure_child_job
@@ -26,11 +27,13 @@ from assetgen.models.base import Contract, parse_model
 from assetgen.models.generation import GenerationPlan
 from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
-from assetgen.review.autopilot import decide, is_multi_frame, review_version
+from assetgen.post.frame_alignment import align_version_frames, frame_sources
+from assetgen.review.autopilot import decide, is_multi_frame, limits_for, review_version
+from assetgen.review.consistency import DEFAULT_MIN_SCORE, review_frames
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
-from orchestrator.generation_runner import generate_variants
+from orchestrator.generation_runner import generate_anchor_frames, generate_variants
 
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
 
@@ -271,6 +274,11 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
     if decision.outcome == "regenerate":
         retry = request.model_copy(update={"attempt": request.attempt + 1, "version_id": None})
         output["spawnedJobIds"] = [_generate_round(ctx, retry, request.attempt + 1)]
+    elif decision.outcome == "approved" and uses_anchor_frames(spec):
+        # The approved primary is the anchor: every frame is generated from it (see run_generate_frames).
+        output["spawnedJobIds"] = [
+            _spawn(ctx, 1, "generate_frames", _frames_round(request, decision.primary_variant_id))
+        ]
     elif decision.outcome == "approved":
         profiles = _export_profiles(ctx, request.export_profiles)
         if is_multi_frame(spec):
@@ -300,6 +308,149 @@ async def run_autopilot_review(ctx: JobContext) -> dict[str, Any]:
     return output
 
 
+# ---- anchor-frame animations: generate_frames -> frames_review -> (repair outliers) -> bg_remove -> frames_align
+
+
+class FramesInput(Contract):
+    """Input of a ``generate_frames`` job: every frame of an animation spec from its anchor, or only some
+    frames (``onlyFrames``) written over their namesakes in ``replaceVersionId``."""
+
+    spec_id: str
+    anchor_variant_id: str | None = None
+    only_frames: list[str] | None = None
+    replace_version_id: str | None = None
+    seed_offset: int = Field(default=0, ge=0, le=2**31)
+
+
+class FramesReviewInput(Contract):
+    """Input of ``frames_review`` and ``frames_align`` jobs."""
+
+    spec_id: str
+    version_id: str
+    attempt: int = Field(default=1, ge=1, le=10)
+    export_profiles: list[str] | None = None
+    method: str = "colorkey"
+    min_score: float | None = Field(default=None, ge=0, le=1)
+
+
+def _frames_round(request: Any, anchor_variant_id: str | None) -> dict[str, Any]:
+    review = {"specId": request.spec_id, "versionId": "$output.assetVersionId", "method": request.method}
+    if request.export_profiles:
+        review["exportProfiles"] = request.export_profiles
+    return {
+        "specId": request.spec_id,
+        "anchorVariantId": anchor_variant_id,
+        "nextJobs": [{"type": "frames_review", "input": review}],
+    }
+
+
+async def run_generate_frames(ctx: JobContext) -> dict[str, Any]:
+    """Generate an animation's frames image-to-image from its anchor, guided by the pose clip."""
+    request = parse_model(FramesInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    frames_plan = await asyncio.to_thread(
+        plan_anchor_frames,
+        ctx.store,
+        ctx.job.project_id,
+        request.spec_id,
+        anchor_variant_id=request.anchor_variant_id,
+        only_frames=request.only_frames,
+        seed_offset=request.seed_offset,
+    )
+    await ctx.save_plan(frames_plan.plan.model_dump(mode="json"))
+    count = len(frames_plan.generated)
+
+    async def on_frame(done: int, total: int) -> None:
+        await ctx.report_progress(done, total, f"{done}/{total} frames")
+
+    output = await ctx.run_on_comfy(
+        lambda client: generate_anchor_frames(
+            client,
+            ctx.store,
+            frames_plan,
+            job_id=ctx.job.id,
+            on_frame_done=on_frame,
+            replace_version=request.replace_version_id,
+        )
+    )
+    return {**output, "generatedFrames": count}
+
+
+async def run_frames_review(ctx: JobContext) -> dict[str, Any]:
+    """Score every frame against the anchor; regenerate only the outliers (while attempts are left), else
+    cut the frames out and align them (bg_remove -> frames_align -> exports)."""
+    request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    review = await asyncio.to_thread(
+        review_frames,
+        ctx.store,
+        ctx.job.project_id,
+        spec.id,
+        request.version_id,
+        min_score=request.min_score if request.min_score is not None else DEFAULT_MIN_SCORE,
+        method=request.method,
+    )
+    output = review.as_output()
+    if review.outliers and request.attempt < limits_for(spec).max_attempts:
+        again = request.model_copy(update={"attempt": request.attempt + 1}).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        repair = {
+            "specId": spec.id,
+            "onlyFrames": list(review.outliers),
+            "replaceVersionId": request.version_id,
+            "seedOffset": 7919 * request.attempt,
+            "nextJobs": [{"type": "frames_review", "input": again}],
+        }
+        output["spawnedJobIds"] = [_spawn(ctx, request.attempt, "generate_frames", repair)]
+        return output
+    asset = ctx.store.read(ctx.job.project_id, "assets", spec.id)
+    version = next(v for v in asset.versions if v.id == request.version_id)
+    align = request.model_dump(mode="json", by_alias=True, exclude_none=True)
+    bg = {
+        "assetId": spec.id,
+        "versionId": request.version_id,
+        "variantIds": [v.id for v in version.variants],
+        "method": request.method,
+        "nextJobs": [{"type": "frames_align", "input": align}],
+    }
+    output["spawnedJobIds"] = [_spawn(ctx, 90, "bg_remove", bg)]
+    return output
+
+
+async def run_frames_align(ctx: JobContext) -> dict[str, Any]:
+    """One pivot for every frame (all directions), then the atlas (one animation per direction), then the
+    exports."""
+    request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    project = ctx.job.project_id
+    alignment = await asyncio.to_thread(align_version_frames, ctx.store, project, spec.id, request.version_id)
+    anim = spec.output.animation if spec.output and spec.output.animation else None
+    sources, animations = await asyncio.to_thread(
+        frame_sources,
+        ctx.store,
+        project,
+        spec.id,
+        request.version_id,
+        fps=anim.fps if anim else 12,
+        loop=anim.loop if anim else True,
+    )
+    atlas_id = f"{spec.id[:100]}-atlas"
+    built = await asyncio.to_thread(
+        build_atlas, ctx.store, project, atlas_id, sources, animations=animations, job_id=ctx.job.id
+    )
+    profiles = _export_profiles(ctx, request.export_profiles)
+    spawned = [
+        _spawn(ctx, 100 + i, "export", {"profileId": p, "atlasIds": [atlas_id]})
+        for i, p in enumerate(profiles)
+    ]
+    return {
+        "alignment": alignment,
+        "atlasId": built.atlas.id,
+        "animations": [a.name for a in built.atlas.animations],
+        "spawnedJobIds": spawned,
+    }
+
+
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
     {
         "generate": run_generate,
@@ -308,6 +459,9 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "export": run_export,
         "autopilot": run_autopilot,
         "autopilot_review": run_autopilot_review,
+        "generate_frames": run_generate_frames,
+        "frames_review": run_frames_review,
+        "frames_align": run_frames_align,
     }
 )
 

@@ -27,7 +27,18 @@ from assetgen.models.job import RetryRecord
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
 
-JOB_TYPES = ("generate", "bg_remove", "atlas_pack", "export", "autopilot", "autopilot_review")
+JOB_TYPES = (
+    "generate",
+    "bg_remove",
+    "atlas_pack",
+    "export",
+    "autopilot",
+    "autopilot_review",
+    # anchor-frame animations (assetgen.generation.anchor_frames)
+    "generate_frames",
+    "frames_review",
+    "frames_align",
+)
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32
 DANGLING = re.compile(r"\$(?:output|input)\.(?![A-Za-z0-9_])")

@@ -25,6 +25,7 @@ from assetgen.models.registry import WeightsRef
 from assetgen.post.atlas_build import build_atlas
 from assetgen.post.bg_remove import run_bg_remove
 from assetgen.post.frame_alignment import align_version_frames, frame_sources
+from assetgen.review.consistency import review_frames
 from assetgen.review.decisions import set_primary
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
@@ -103,6 +104,44 @@ def test_anchor_walk_in_four_directions_follows_the_poses(anchor_walk) -> None:
     assert not np.array_equal(images["walk_e_00"], images["walk_e_02"])
 
 
+async def repair(url: str, store: ProjectStore, names: list[str]) -> dict:
+    async with aiohttp.ClientSession() as session:
+        client = ComfyClient(url, session)
+        frames_plan = plan_anchor_frames(store, "demo", SPEC, only_frames=names, seed_offset=7919)
+        return await generate_anchor_frames(
+            client, store, frames_plan, job_id="repair-job", replace_version="frames-job"
+        )
+
+
+def test_frames_are_scored_against_the_anchor_and_only_outliers_are_regenerated(
+    anchor_walk, comfy_env
+) -> None:
+    store, _ = anchor_walk
+    _, state = comfy_env
+    review = review_frames(store, "demo", SPEC, "frames-job")
+    assert len(review.scores) == 32 and 0.0 < review.mean_score <= 1.0
+    asset = store.read("demo", "assets", SPEC)
+    version = next(v for v in asset.versions if v.id == "frames-job")
+    assert all("consistency" in v.metadata["frame"] for v in version.variants)
+    before = {
+        v.metadata["frame"]["name"]: store.resolve(v.original_path).read_bytes() for v in version.variants
+    }
+    output = asyncio.run(repair(state.url, store, ["walk_e_03"]))
+    assert output["replacedFrames"] == ["walk_e_03", "walk_w_03"]
+    asset = store.read("demo", "assets", SPEC)
+    version = next(v for v in asset.versions if v.id == "frames-job")
+    assert len(version.variants) == 32
+    changed = {
+        v.metadata["frame"]["name"]
+        for v in version.variants
+        if store.resolve(v.original_path).read_bytes() != before[v.metadata["frame"]["name"]]
+    }
+    assert changed == {"walk_e_03", "walk_w_03"}
+    repaired = next(v for v in version.variants if v.metadata["frame"]["name"] == "walk_e_03")
+    assert repaired.seed == version.generation["anchor"]["seed"] + 7919
+    assert "consistency" not in repaired.metadata["frame"]
+
+
 GODOT_CHECK = """extends SceneTree
 func _init():
     var res = load("res://%s.tres")
@@ -136,12 +175,11 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(anchor_wal
     session = session_source(
         "colorkey", model=None, rembg_home=settings.rembg_dir(), default_model=settings.rembg_model
     )
-    run_bg_remove(
-        store,
-        "demo",
-        BgRemoveInput(asset_id=SPEC, version_id="frames-job", method="colorkey"),
-        session=session,
+    frames = next(v for v in store.read("demo", "assets", SPEC).versions if v.id == "frames-job")
+    request = BgRemoveInput(
+        asset_id=SPEC, version_id="frames-job", variant_ids=[v.id for v in frames.variants], method="colorkey"
     )
+    run_bg_remove(store, "demo", request, session=session)
     alignment = align_version_frames(store, "demo", SPEC, "frames-job")
     assert alignment["frames"] == 32
     assert alignment["jitterAfter"]["rootPx"] == 0

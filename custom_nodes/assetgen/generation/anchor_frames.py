@@ -15,6 +15,7 @@ from the same anchor; west-facing ones are not generated but mirrored from their
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,6 +92,14 @@ class AnchorFramesPlan:
         return [f for f in self.frames if f.mirror_of is not None]
 
 
+def uses_anchor_frames(spec: AssetSpec) -> bool:
+    """True for an animation spec whose frames come from an anchor: a pose is named, or directions."""
+    output = spec.output
+    if output is None or output.kind != "animation" or output.animation is None:
+        return False
+    return output.animation.pose is not None or output.directions is not None
+
+
 def animation_of(spec: AssetSpec) -> AnimationSpec:
     """The spec's animation contract with a pose; InvalidInput says what to add when it has none."""
     animation = spec.output.animation if spec.output else None
@@ -143,8 +152,12 @@ def plan_anchor_frames(
     anchor_image: np.ndarray | None = None,
     anchor_seed: int | None = None,
     checkpoint_id: str | None = None,
+    only_frames: Collection[str] | None = None,
+    seed_offset: int = 0,
 ) -> AnchorFramesPlan:
-    """Resolve the anchor, the frames (poses x directions) and the generation plan of an animation spec."""
+    """Resolve the anchor, the frames (poses x directions) and the generation plan of an animation spec.
+    ``only_frames`` (names) plans just those (and their mirrors), sampled with ``seed_offset`` added to the
+    anchor's seed: how outliers are regenerated alone."""
     spec: AssetSpec = store.read(project_id, "specs", spec_id)
     animation = animation_of(spec)
     if anchor_image is None:
@@ -170,7 +183,7 @@ def plan_anchor_frames(
         height=base.height,
         background=BACKGROUND,
     )
-    frames = []
+    frames: list[FrameRequest] = []
     for guide in guides:
         name = animation.name if directions == 1 else f"{animation.name}_{guide.direction.name}"
         frame_name = f"{name}_{guide.index:02d}"
@@ -195,6 +208,19 @@ def plan_anchor_frames(
                 mirror_of=mirror_of,
             )
         )
+    all_frames = list(frames)
+    if only_frames is not None:
+        wanted = set(only_frames)
+        unknown = sorted(wanted - {f.name for f in frames})
+        if unknown:
+            raise InvalidInput(f"spec {spec.id!r} has no frames {unknown}")
+        frames = [
+            f for f in frames if f.name in wanted or (f.mirror_of is not None and f.mirror_of in wanted)
+        ]
+        missing_twins = sorted({f.mirror_of for f in frames if f.mirror_of} - {f.name for f in frames})
+        keep = {f.name for f in frames} | set(missing_twins)  # a mirror needs its twin sampled again
+        frames = [f for f in all_frames if f.name in keep]
+    seed = (seed + seed_offset) % 2**32
     generated = [f for f in frames if f.mirror_of is None]
     plan = base.model_copy(
         update={
@@ -225,8 +251,16 @@ def plan_anchor_frames(
     )
 
 
-def frame_variant_ids(frames_plan: AnchorFramesPlan, job_id: str | None) -> dict[str, str]:
-    """Frame name -> variant id: from the job id (a re-run overwrites), else new ULIDs."""
+def frame_variant_ids(
+    frames_plan: AnchorFramesPlan, job_id: str | None, *, existing: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Frame name -> variant id: ``existing`` ones (frames being replaced), else from the job id (a re-run
+    overwrites), else new ULIDs."""
+    if existing is not None:
+        missing = sorted(f.name for f in frames_plan.frames if f.name not in existing)
+        if missing:
+            raise InvalidInput(f"the version being repaired has no frames {missing}")
+        return {f.name: existing[f.name] for f in frames_plan.frames}
     return {
         f.name: (f"{job_id[:100]}-f{i:03d}" if job_id else new_ulid())
         for i, f in enumerate(frames_plan.frames)
@@ -265,3 +299,64 @@ def record_frames(
                         "frame": by_variant[variant.id].as_record(),
                     }
         store.write(project_id, "assets", asset)
+
+
+def existing_frame_ids(
+    store: ProjectStore, project_id: str, asset_id: str, version_id: str
+) -> dict[str, str]:
+    """Frame name -> variant id of an anchor-frame version (to replace outliers in place)."""
+    asset: Asset = store.read(project_id, "assets", asset_id)
+    version = next((v for v in asset.versions if v.id == version_id), None)
+    if version is None:
+        raise NotFound(f"asset {asset_id!r} has no version {version_id!r}")
+    return {v.metadata["frame"]["name"]: v.id for v in version.variants if (v.metadata or {}).get("frame")}
+
+
+def replace_frames(
+    store: ProjectStore,
+    frames_plan: AnchorFramesPlan,
+    images: dict[str, tuple[bytes, bytes | None, int]],
+    *,
+    version_id: str,
+    variant_ids: dict[str, str],
+    job_id: str | None = None,
+) -> dict[str, object]:
+    """Overwrite the frames ``images`` names (name -> (png, preview, seed)) in ``version_id``: same variant
+    ids and files, new pixels and seed; their alignment and consistency records are dropped."""
+    project_id, asset_id = frames_plan.plan.project_id, frames_plan.plan.asset_id
+    paths = {}
+    for name, (png, preview, _) in images.items():
+        decode_rgba(png, name=f"frame {name}")
+        variant_id = variant_ids[name]
+        paths[variant_id] = store.write_file(
+            store.image_path(project_id, asset_id, "original", variant_id), png
+        )
+        if preview:
+            store.write_file(
+                store.image_path(project_id, asset_id, "preview", variant_id, suffix=".webp"), preview
+            )
+    seeds = {variant_ids[name]: seed for name, (_, _, seed) in images.items()}
+    with asset_lock(store, project_id, asset_id):
+        asset: Asset = store.read(project_id, "assets", asset_id)
+        for version in asset.versions:
+            if version.id != version_id:
+                continue
+            for variant in version.variants:
+                if variant.id in paths:
+                    frame = {
+                        k: v
+                        for k, v in ((variant.metadata or {}).get("frame") or {}).items()
+                        if k not in ("alignment", "consistency")
+                    }
+                    frame["regeneratedBy"] = job_id
+                    variant.seed = seeds[variant.id]
+                    variant.alpha_path = None
+                    variant.metadata = {**(variant.metadata or {}), "frame": frame, "seed": seeds[variant.id]}
+            version.generation.setdefault("repairs", []).append({"jobId": job_id, "frames": sorted(images)})
+        store.write(project_id, "assets", asset)
+    return {
+        "assetId": asset_id,
+        "assetVersionId": version_id,
+        "replacedFrames": sorted(images),
+        "variantIds": sorted(paths),
+    }
