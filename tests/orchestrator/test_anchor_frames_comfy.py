@@ -15,7 +15,7 @@ import pytest
 from assetgen.export.build import build_export, write_bundle_to
 from assetgen.generation.anchor_frames import plan_anchor_frames
 from assetgen.generation.plan import plan_generation
-from assetgen.image_files import read_rgba
+from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.alpha import session_source
 from assetgen.imaging.consistency import silhouette_iou
 from assetgen.imaging.frame_alignment import opaque_box
@@ -24,7 +24,7 @@ from assetgen.models import BgRemoveInput
 from assetgen.models.registry import WeightsRef
 from assetgen.post.atlas_build import build_atlas
 from assetgen.post.bg_remove import run_bg_remove
-from assetgen.post.frame_alignment import align_version_frames, frame_sources
+from assetgen.post.frame_alignment import align_version_frames, frame_sources, strip_with_guides
 from assetgen.review.consistency import review_frames
 from assetgen.review.decisions import set_primary
 from assetgen.settings import Settings
@@ -169,7 +169,9 @@ PIXI_CHECK = """async ([jsonUrl]) => {
 
 
 @pytest.mark.browser
-def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(anchor_walk, tmp_path) -> None:
+def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(
+    anchor_walk, tmp_path, artifacts_dir
+) -> None:
     store, _ = anchor_walk
     settings = Settings.from_env(data_dir=store.root)
     session = session_source(
@@ -198,6 +200,9 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(anchor_wal
         feet.add(box[3])
     # The pose's ground line is the baseline: the stand-in's feet sit on it within its outline's width.
     assert max(feet) - min(feet) <= 3, feet
+    (artifacts_dir / "walk-strip-with-guides.png").write_bytes(
+        encode_png(strip_with_guides(store, "demo", SPEC, "frames-job"))
+    )
     built = build_atlas(store, "demo", "hero-walk-anchor", sources, animations=animations)
     pivots = {(f.pivot.x, f.pivot.y) for f in built.atlas.frames}
     assert pivots == {(alignment["pivotX"], alignment["pivotY"])}

@@ -100,6 +100,17 @@ def uses_anchor_frames(spec: AssetSpec) -> bool:
     return output.animation.pose is not None or output.directions is not None
 
 
+def with_anchor_frames(spec: AssetSpec, *, directions: int = 4) -> AssetSpec:
+    """A copy of an animation spec whose animation is named like a pose clip (walk, run ...) set up for the
+    anchor path: that pose, ``directions`` facings. Other specs are returned as they are."""
+    output = spec.output
+    if output is None or output.animation is None or output.animation.name not in pose_names():
+        return spec
+    animation = output.animation.model_copy(update={"pose": output.animation.pose or output.animation.name})
+    output = output.model_copy(update={"animation": animation, "directions": output.directions or directions})
+    return spec.model_copy(update={"output": output})
+
+
 def animation_of(spec: AssetSpec) -> AnimationSpec:
     """The spec's animation contract with a pose; InvalidInput says what to add when it has none."""
     animation = spec.output.animation if spec.output else None

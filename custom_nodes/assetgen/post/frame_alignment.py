@@ -11,9 +11,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
+
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.image_files import encode_png, read_rgba
+from assetgen.imaging.contact_sheet import contact_sheet
 from assetgen.imaging.frame_alignment import align_frames, strip_jitter
+from assetgen.imaging.poses import pose_guides
 from assetgen.models import Asset
 from assetgen.models.atlas import AtlasAnimation
 from assetgen.post.atlas_build import FrameSource
@@ -39,7 +43,9 @@ def align_version_frames(
     grounds = [r.get("groundY") for r in records]
     before = strip_jitter(frames)
     strip = align_frames(frames, root_x_px=roots, ground_y_px=grounds, padding_px=padding_px)
-    after = strip_jitter(strip.frames)
+    # After the move, a frame's root is its pose root (or box centre) shifted by the frame's offset.
+    moved_roots = [None if r is None else r + dx for r, (dx, _) in zip(roots, strip.offsets_px, strict=True)]
+    after = strip_jitter(strip.frames, root_x_px=moved_roots)
     for variant, image in zip(variants, strip.frames, strict=True):
         store.write_file(store.image_path(project_id, asset_id, "alpha", variant.id), encode_png(image))
     alignment = {
@@ -115,3 +121,34 @@ def frame_sources(
         AtlasAnimation(name=name, frames=[n for _, n in sorted(items)], fps=fps, loop=loop)
         for name, items in animations.items()
     ]
+
+
+def strip_with_guides(store: ProjectStore, project_id: str, asset_id: str, version_id: str) -> np.ndarray:
+    """A picture of an anchor-frame version: per animation, its pose guides (mannequins) in frame order,
+    then the generated frames under them (cut-outs when there are, else the originals)."""
+    asset: Asset = store.read(project_id, "assets", asset_id)
+    version = next((v for v in asset.versions if v.id == version_id), None)
+    if version is None:
+        raise NotFound(f"asset {asset_id!r} has no version {version_id!r}")
+    rows: dict[str, list[tuple[int, str, np.ndarray, np.ndarray]]] = {}
+    for variant in version.variants:
+        frame = (variant.metadata or {}).get("frame")
+        if not frame:
+            continue
+        image = read_rgba(store.resolve(variant.alpha_path or variant.original_path))
+        original = read_rgba(store.resolve(variant.original_path))
+        height, width = original.shape[:2]
+        guide = pose_guides(
+            frame["pose"], frames=frame["count"], directions=[frame["direction"]], width=width, height=height
+        )[frame["index"]]
+        rows.setdefault(frame["animation"], []).append(
+            (frame["index"], frame["name"], guide.mannequin, image)
+        )
+    items: list[tuple[str, np.ndarray]] = []
+    columns = 1
+    for name in sorted(rows):
+        frames = sorted(rows[name], key=lambda item: item[0])
+        columns = max(columns, len(frames))
+        items += [(f"pose {n.rsplit('_', 1)[-1]}", guide) for _, n, guide, _ in frames]
+        items += [(n, image) for _, n, _, image in frames]
+    return contact_sheet(items, cell_px=96, columns=columns)

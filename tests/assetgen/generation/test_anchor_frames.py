@@ -43,7 +43,8 @@ def test_frames_cover_every_pose_and_direction_with_the_anchor_seed(demo_store: 
     assert {f.mirror_of for f in plan.mirrored} == {f"walk_e_{i:02d}" for i in range(6)}
     assert len(plan.generated) == 18 and all(f.init_png for f in plan.generated)
     assert plan.plan.seeds == [42] * 18 and plan.plan.denoise == 0.5
-    assert plan.plan.template_id == "anchor_img2img" and plan.vae_file is None
+    # The demo checkpoint names the pose VAE (vaeWeights); no ControlNet.
+    assert plan.plan.template_id == "anchor_img2img" and plan.vae_file == "vae_demo_pose.safetensors"
     assert (
         plan.frames[0].positive.endswith(", contact") and plan.frames[1].positive == plan.plan.prompt.positive
     )
@@ -115,6 +116,8 @@ def test_checkpoint_vae_and_openpose_controlnet_are_wired_into_the_prompt(demo_s
 
 def test_without_a_vae_record_the_checkpoints_vae_is_used(demo_store: ProjectStore) -> None:
     walk_spec(demo_store, directions=1, frames=2)
+    checkpoint = demo_store.read("demo", "checkpoints", "ckpt_sd15_demo")
+    demo_store.write("demo", "checkpoints", checkpoint.model_copy(update={"vae_weights": None}))
     plan = plan_anchor_frames(
         demo_store, "demo", "hero_knight_walk", anchor_image=anchor_image(), anchor_seed=3
     )
