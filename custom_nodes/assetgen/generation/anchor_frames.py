@@ -289,6 +289,11 @@ def record_frames(
     """Write each frame's pose record into its variant (``metadata.frame``) and the anchor into the version."""
     project_id, asset_id = frames_plan.plan.project_id, frames_plan.plan.asset_id
     by_variant = {variant_ids[f.name]: f for f in frames_plan.frames}
+    # The pose guide of each frame, beside its images, so the gallery can show it next to the frame.
+    guides = {}
+    for variant_id, frame in by_variant.items():
+        path = store.project_dir(project_id) / "files" / "images" / asset_id / "pose" / f"{variant_id}.png"
+        guides[variant_id] = store.write_file(path, encode_png(frame.guide.mannequin))
     with asset_lock(store, project_id, asset_id):
         asset: Asset = store.read(project_id, "assets", asset_id)
         for version in asset.versions:
@@ -305,10 +310,8 @@ def record_frames(
             }
             for variant in version.variants:
                 if variant.id in by_variant:
-                    variant.metadata = {
-                        **(variant.metadata or {}),
-                        "frame": by_variant[variant.id].as_record(),
-                    }
+                    record = {**by_variant[variant.id].as_record(), "guidePath": guides[variant.id]}
+                    variant.metadata = {**(variant.metadata or {}), "frame": record}
         store.write(project_id, "assets", asset)
 
 
