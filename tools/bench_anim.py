@@ -82,21 +82,28 @@ async def make_strips(url: str, store: ProjectStore, frames: int) -> tuple[list,
     return ind, anc, t_independent, t_anchor
 
 
-def measure(originals: list, *, anchor_original, guides, roots=None, grounds=None, align=False) -> dict:
+def measure(
+    originals: list, *, anchor_original, guides, roots=None, grounds=None, align=False, skip_first=False
+) -> dict:
+    """Consistency parts and jitter of a strip; ``skip_first`` leaves out a frame that is the anchor itself."""
     cutouts = [remove_background(image, method="colorkey").rgba for image in originals]
     anchor = remove_background(anchor_original, method="colorkey").rgba
-    scores = [
-        frame_consistency(c, anchor, guide_mask=mannequin_mask(g.mannequin, BACKGROUND_DEFAULT)).score
+    results = [
+        frame_consistency(c, anchor, guide_mask=mannequin_mask(g.mannequin, BACKGROUND_DEFAULT))
         for c, g in zip(cutouts, guides, strict=True)
-    ]
+    ][1 if skip_first else 0 :]
     if align:
         strip = align_frames(cutouts, root_x_px=roots, ground_y_px=grounds)
-        jitter = strip_jitter(strip.frames, root_x_px=[strip.root_x_px] * len(cutouts))
+        moved = [r + dx for r, (dx, _) in zip(roots, strip.offsets_px, strict=True)]
+        jitter = strip_jitter(strip.frames, root_x_px=moved)
     else:
         jitter = strip_jitter(cutouts)
     return {
-        "mean": statistics.mean(scores),
-        "min": min(scores),
+        "mean": statistics.mean(r.score for r in results),
+        "min": min(r.score for r in results),
+        "ssim": statistics.mean(r.ssim for r in results),
+        "palette": statistics.mean(r.palette_distance for r in results),
+        "iou": statistics.mean(r.silhouette_iou for r in results),
         "baseline": jitter.baseline_px,
         "root": jitter.root_px,
     }
@@ -125,7 +132,10 @@ def main() -> int:
                 .original_path
             )
         )
-        before = measure(ind, anchor_original=ind[0], guides=guides)
+        before = measure(ind, anchor_original=ind[0], guides=guides, skip_first=True)
+        # Frame-to-frame identity: every frame against the strip's own first frame (both strips alike).
+        ind_self = before["mean"]
+        anc_self = measure(anc, anchor_original=anc[0], guides=guides, skip_first=True)["mean"]
         raw = measure(anc, anchor_original=anchor_image, guides=guides)
         after = measure(
             anc,
@@ -143,12 +153,16 @@ ComfyUI (CPU, OMP_NUM_THREADS=1), demo checkpoint + pose VAE, walk cycle side vi
 frame against the strip's anchor (0..1, higher = more one character; formula in docs/pipeline/animation.md).
 Jitter = spread over the strip of the feet line and of the root x, in px (0 = the strip does not hop).
 
-| strip | mean consistency | worst frame | feet jitter | root x jitter | generation |
-|---|---|---|---|---|---|
-| independent variants (before) | {before["mean"]:.3f} | {before["min"]:.3f} | {before["baseline"]} px | {before["root"]} px | {t_ind:.1f} s |
-| anchor path, as generated | {raw["mean"]:.3f} | {raw["min"]:.3f} | {raw["baseline"]} px | {raw["root"]} px | {t_anc:.1f} s |
-| anchor path, aligned on one pivot | {after["mean"]:.3f} | {after["min"]:.3f} | {after["baseline"]} px | {after["root"]} px | |
+| strip | mean consistency | worst frame | SSIM | palette distance | IoU with pose | feet jitter | root x jitter | generation |
+|---|---|---|---|---|---|---|---|---|
+| independent variants (before) | {before["mean"]:.3f} | {before["min"]:.3f} | {before["ssim"]:.3f} | {before["palette"]:.3f} | {before["iou"]:.3f} | {before["baseline"]} px | {before["root"]} px | {t_ind:.1f} s |
+| anchor path, as generated | {raw["mean"]:.3f} | {raw["min"]:.3f} | {raw["ssim"]:.3f} | {raw["palette"]:.3f} | {raw["iou"]:.3f} | {raw["baseline"]} px | {raw["root"]} px | {t_anc:.1f} s |
+| anchor path, aligned on one pivot | {after["mean"]:.3f} | {after["min"]:.3f} | {after["ssim"]:.3f} | {after["palette"]:.3f} | {after["iou"]:.3f} | {after["baseline"]} px | {after["root"]} px | |
 
+The independent strip's first frame is the anchor itself (same seed and prompt), so it is left out of its scores.
+Against the strip's own first frame instead of the anchor (frame-to-frame identity, frames 2..N):
+independent {ind_self:.3f}, anchor path {anc_self:.3f}.
+Root x before alignment is the centre of each frame's opaque box; after, the pose's pelvis x moved with the frame.
 Mean consistency ratio anchor / independent: **{raw["mean"] / max(before["mean"], 1e-9):.2f}x**.
 """
     print(text)
