@@ -15,11 +15,11 @@ import pytest
 from assetgen.export.build import build_export, write_bundle_to
 from assetgen.generation.anchor_frames import plan_anchor_frames
 from assetgen.generation.plan import plan_generation
-from assetgen.image_files import encode_png, read_rgba
+from assetgen.image_files import decode_rgba, encode_png, read_rgba
 from assetgen.imaging.alpha import session_source
 from assetgen.imaging.consistency import silhouette_iou
 from assetgen.imaging.frame_alignment import opaque_box
-from assetgen.imaging.poses import BACKGROUND_DEFAULT, mannequin_mask
+from assetgen.imaging.poses import BACKGROUND_DEFAULT, mannequin_mask, pose_guides
 from assetgen.models import BgRemoveInput
 from assetgen.models.registry import WeightsRef
 from assetgen.post.atlas_build import build_atlas
@@ -29,7 +29,7 @@ from assetgen.review.consistency import review_frames
 from assetgen.review.decisions import set_primary
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.comfy_client import ComfyClient
+from orchestrator.comfy_client import ComfyClient, output_files
 from orchestrator.generation_runner import generate_anchor_frames, generate_variants
 from tests.assetgen.export.test_godot3 import godot3_binary
 from tests.assetgen.export.test_pixi_kit import PAGE as PIXI_PAGE
@@ -250,3 +250,38 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(
     for anchor in seen["anchors"].values():
         assert abs(anchor[0] - alignment["pivotX"]) < 1e-4 and abs(anchor[1] - alignment["pivotY"]) < 1e-4
     assert len({tuple(s) for s in seen["sizes"].values()}) == 1
+
+
+async def run_pose_guide_node(url: str) -> bytes:
+    prompt = {
+        "1": {
+            "class_type": "AssetGenPoseGuide",
+            "_meta": {"title": "Pose Guide"},
+            "inputs": {
+                "pose": "run",
+                "frame_index": 2,
+                "frames": 6,
+                "direction": "w",
+                "width": 96,
+                "height": 96,
+                "background": "#F5F5F0",
+            },
+        },
+        "2": {
+            "class_type": "SaveImage",
+            "_meta": {"title": "Save"},
+            "inputs": {"images": ["1", 1], "filename_prefix": "pose_guide_test"},
+        },
+    }
+    async with aiohttp.ClientSession() as session:
+        client = ComfyClient(url, session)
+        prompt_id = await client.submit(prompt)
+        entry = await client.wait(prompt_id)
+        return await client.view(output_files(entry, "2", "images")[0])
+
+
+def test_the_pose_guide_node_renders_the_librarys_mannequin(comfy_env) -> None:
+    _, state = comfy_env
+    png = asyncio.run(run_pose_guide_node(state.url))
+    expected = pose_guides("run", frames=6, directions=["w"], width=96, height=96)[2].mannequin
+    assert np.array_equal(decode_rgba(png)[:, :, :3], expected[:, :, :3])

@@ -32,6 +32,7 @@ ASSETGEN_NODES = {
     "AssetGenSaveVariants",
     "AssetGenRemoveBackground",
     "AssetGenPackSpritesheet",
+    "AssetGenPoseGuide",
 }
 
 
