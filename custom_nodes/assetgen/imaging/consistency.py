@@ -9,7 +9,7 @@
   nearest of the other image's 16 most frequent colours), 0.15 ~ clearly different colours;
 - IoU: the frame's silhouette against the pose guide's mannequin silhouette (where the frame should be),
   or against the anchor's when there is no guide.
-Outliers are frames under ``min_score`` or more than 3 MADs below the strip's median.
+Outliers are frames under ``min_score`` or more than 3 MADs (at least 0.02) below the strip's median.
 """
 
 from __future__ import annotations
@@ -134,11 +134,15 @@ def frame_consistency(
     return Consistency(ssim=ssim, palette_distance=palette, silhouette_iou=iou, score=score)
 
 
-def consistency_outliers(scores: Sequence[float], *, min_score: float = 0.5, mads: float = 3.0) -> list[int]:
-    """Indices of frames to regenerate: under ``min_score``, or more than ``mads`` MADs below the median."""
+def consistency_outliers(
+    scores: Sequence[float], *, min_score: float = 0.5, mads: float = 3.0, min_mad: float = 0.02
+) -> list[int]:
+    """Indices of frames to regenerate: under ``min_score``, or more than ``mads`` MADs (at least ``min_mad``)
+    below the median."""
     if not scores:
         return []
     values = np.asarray(scores, dtype=np.float64)
     median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median))) or 0.02
+    # A floor on the spread: near-identical frames (MAD ~0.001) must not make a 0.01 dip an outlier.
+    mad = max(float(np.median(np.abs(values - median))), min_mad)
     return [i for i, s in enumerate(values) if s < min_score or s < median - mads * mad]
