@@ -1,9 +1,13 @@
-"""Build the pose stand-in: a demo VAE that carries an init image through encode -> decode (seeded).
+"""Build the pose stand-ins: a demo VAE that carries an init image through encode -> decode, and a tiny
+OpenPose-shaped ControlNet that ComfyUI loads (seeded).
 
 Runs inside the ComfyUI runtime venv:
     python tools/make_pose_models.py --comfyui <ComfyUI dir> --out <models dir>
 
-Writes <out>/vae/vae_demo_pose.safetensors (nothing is downloaded).
+Writes <out>/vae/vae_demo_pose.safetensors and <out>/controlnet/controlnet_demo_openpose.safetensors
+(nothing is downloaded). The ControlNet has the demo UNet's shape (ComfyUI's own cldm.ControlNet class,
+3-channel hint) with seeded weights and small zero-convolutions: it is not trained, so its effect is small;
+it exists so the ControlNet template (ControlNetLoader + ControlNetApplyAdvanced) runs for real.
 
 The demo checkpoint's VAE has a random encoder and a hand-built decoder that draws its own centred blob
 whatever the latent holds, so image-to-image would lose a pose. This VAE keeps that decoder unchanged
@@ -29,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_demo_models as demo  # the sibling script; its decoder is reused as it is
 
 VAE_FILE = "vae_demo_pose.safetensors"
+CONTROLNET_FILE = "controlnet_demo_openpose.safetensors"
 INK_GAIN = 6.0  # latent value (decoder units) of a fully inked 8x8 block
 INK_THRESHOLD = 0.72  # luminance under which a pixel counts as ink (fully at INK_THRESHOLD - 1/INK_SLOPE)
 INK_SLOPE = 5.0
@@ -130,6 +135,37 @@ def build_pose_vae(modules, torch) -> dict:
     return {k: v.to(torch.float16).contiguous() for k, v in state.items()}
 
 
+def build_controlnet(torch, *, zero_conv_scale: float = 0.01) -> dict:
+    """A ControlNet shaped like the demo UNet (``control_model.*`` keys, float16), seeded."""
+    import comfy.cldm.cldm as cldm
+    import comfy.ops
+
+    net = cldm.ControlNet(
+        image_size=32,
+        in_channels=4,
+        model_channels=320,
+        hint_channels=3,
+        num_res_blocks=[1],
+        channel_mult=[1],
+        transformer_depth=[1],
+        transformer_depth_middle=1,
+        context_dim=768,
+        num_heads=8,
+        use_spatial_transformer=True,
+        use_linear_in_transformer=False,
+        legacy=False,
+        dtype=torch.float32,
+        device="cpu",
+        operations=comfy.ops.disable_weight_init,
+    )
+    state = net.state_dict()
+    demo.init_(state, torch.Generator().manual_seed(demo.SEED + 7), torch)
+    for key, value in state.items():
+        if "zero_convs" in key or "middle_block_out" in key:
+            value.mul_(zero_conv_scale)  # the control signal stays a nudge on an untrained model
+    return {f"control_model.{k}": v.to(torch.float16).contiguous() for k, v in state.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comfyui", type=Path, required=True, help="ComfyUI source folder")
@@ -142,6 +178,7 @@ def main() -> int:
     meta = {"assetgen": "generated demo model, not trained", "seed": str(demo.SEED)}
     with torch.no_grad():
         demo.save(build_pose_vae(modules, torch), args.out / "vae" / VAE_FILE, meta)
+        demo.save(build_controlnet(torch), args.out / "controlnet" / CONTROLNET_FILE, meta)
     return 0
 
 

@@ -285,3 +285,47 @@ def test_the_pose_guide_node_renders_the_librarys_mannequin(comfy_env) -> None:
     png = asyncio.run(run_pose_guide_node(state.url))
     expected = pose_guides("run", frames=6, directions=["w"], width=96, height=96)[2].mannequin
     assert np.array_equal(decode_rgba(png)[:, :, :3], expected[:, :, :3])
+
+
+async def run_controlnet_walk(url: str, store: ProjectStore) -> tuple[dict, object]:
+    async with aiohttp.ClientSession() as session:
+        client = ComfyClient(url, session)
+        plan = plan_generation(store, "demo", SPEC_CN, variants=1, random_seed=78)
+        anchor = await generate_variants(client, store, plan, job_id="cn-anchor-job")
+        set_primary(store, "demo", SPEC_CN, anchor["primaryVariantId"], by="test")
+        frames_plan = plan_anchor_frames(store, "demo", SPEC_CN)
+        output = await generate_anchor_frames(client, store, frames_plan, job_id="cn-frames-job")
+        return output, frames_plan
+
+
+SPEC_CN = "hero_walk_controlnet"
+
+
+def test_the_openpose_controlnet_path_runs_on_the_generated_controlnet(comfy_env) -> None:
+    settings, state = comfy_env
+    store = ProjectStore(settings.data_dir)
+    spec = store.read("demo", "specs", "hero_knight_walk")
+    output = spec.output.model_copy(deep=True)
+    output.animation = output.animation.model_copy(update={"pose": "walk", "frame_count": 4})
+    store.write("demo", "specs", spec.model_copy(update={"id": SPEC_CN, "output": output}))
+    original = store.read("demo", "checkpoints", "ckpt_sd15_demo")
+    checkpoint = original.model_copy(deep=True)
+    checkpoint.vae_weights = WeightsRef(path="vae_demo_pose.safetensors")
+    checkpoint.controlnets = {"openpose": WeightsRef(path="controlnet_demo_openpose.safetensors")}
+    store.write("demo", "checkpoints", checkpoint)
+    try:
+        result, frames_plan = asyncio.run(run_controlnet_walk(state.url, store))
+    finally:
+        store.write("demo", "checkpoints", original)
+    assert frames_plan.plan.template_id == "anchor_img2img_controlnet"
+    asset = store.read("demo", "assets", SPEC_CN)
+    version = next(v for v in asset.versions if v.id == "cn-frames-job")
+    assert version.generation["anchor"]["controlnet"] == "controlnet_demo_openpose.safetensors"
+    assert version.generation["templateId"] == "anchor_img2img_controlnet"
+    guides = {f.name: f.guide for f in frames_plan.frames}
+    assert len(result["frames"]) == 4
+    for variant in version.variants:
+        image = read_rgba(store.resolve(variant.original_path))
+        inked = np.abs(image[:, :, :3].astype(int) - np.array(BACKGROUND_DEFAULT)).max(axis=2) > 40
+        mask = mannequin_mask(guides[variant.metadata["frame"]["name"]].mannequin, BACKGROUND_DEFAULT)
+        assert silhouette_iou(inked, mask) >= 0.6
