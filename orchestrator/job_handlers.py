@@ -20,6 +20,7 @@ from assetgen.export.build import build_export, write_export
 from assetgen.generation.anchor_frames import plan_anchor_frames, uses_anchor_frames
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_generation
+from assetgen.image_files import read_rgba
 from assetgen.jobs import ensure_child_job
 from assetgen.models import GenerateInput, Job
 from assetgen.models.atlas import PackSettings
@@ -317,6 +318,9 @@ class FramesInput(Contract):
 
     spec_id: str
     anchor_variant_id: str | None = None
+    anchor_path: str | None = Field(
+        default=None, description="A reference image in the project (stored path) to use as the anchor."
+    )
     only_frames: list[str] | None = None
     replace_version_id: str | None = None
     seed_offset: int = Field(default=0, ge=0, le=2**31)
@@ -347,11 +351,19 @@ def _frames_round(request: Any, anchor_variant_id: str | None) -> dict[str, Any]
 async def run_generate_frames(ctx: JobContext) -> dict[str, Any]:
     """Generate an animation's frames image-to-image from its anchor, guided by the pose clip."""
     request = parse_model(FramesInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    anchor_image = None
+    if request.anchor_path:
+        if not request.anchor_path.startswith(f"projects/{ctx.job.project_id}/files/"):
+            raise InvalidInput(
+                f"anchorPath must be a file of this project (projects/{ctx.job.project_id}/files/...)"
+            )
+        anchor_image = await asyncio.to_thread(read_rgba, ctx.store.resolve(request.anchor_path))
     frames_plan = await asyncio.to_thread(
         plan_anchor_frames,
         ctx.store,
         ctx.job.project_id,
         request.spec_id,
+        anchor_image=anchor_image,
         anchor_variant_id=request.anchor_variant_id,
         only_frames=request.only_frames,
         seed_offset=request.seed_offset,

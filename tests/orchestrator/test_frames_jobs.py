@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from assetgen.errors import InvalidInput, NotFound
 from assetgen.jobs import create_job, list_jobs
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.job_handlers import JobContext, run_frames_review
+from orchestrator.job_handlers import JobContext, run_frames_review, run_generate_frames
 from tests.anim_factory import ASSET, store_frames
 from tests.orchestrator.test_worker import run_worker_once
 
@@ -59,3 +62,23 @@ def test_last_attempt_cuts_out_aligns_packs_and_exports(demo_store: ProjectStore
     assert {(f.pivot.x, f.pivot.y) for f in atlas.frames} == {
         (align.output["alignment"]["pivotX"], align.output["alignment"]["pivotY"])
     }
+
+
+def test_a_reference_anchor_must_be_a_file_of_the_project(demo_store: ProjectStore) -> None:
+    store_frames(demo_store)
+    for path, error in (
+        ("projects/other/files/x.png", InvalidInput),
+        ("../../etc/passwd", InvalidInput),
+        ("projects/demo/files/images/missing.png", NotFound),
+    ):
+        job = create_job(demo_store, "demo", "generate_frames", {"specId": ASSET, "anchorPath": path})
+        ctx = JobContext(
+            store=demo_store,
+            job=job,
+            settings=Settings.from_env(data_dir=demo_store.root),
+            run_on_comfy=_noop,
+            report_progress=_noop,
+            save_plan=_noop,
+        )
+        with pytest.raises(error):
+            asyncio.run(run_generate_frames(ctx))

@@ -231,13 +231,13 @@ def plan_anchor_frames(
         missing_twins = sorted({f.mirror_of for f in frames if f.mirror_of} - {f.name for f in frames})
         keep = {f.name for f in frames} | set(missing_twins)  # a mirror needs its twin sampled again
         frames = [f for f in all_frames if f.name in keep]
-    seed = (seed + seed_offset) % 2**32
+    sample_seed = (seed + seed_offset) % 2**32  # a repair samples again with another seed
     generated = [f for f in frames if f.mirror_of is None]
     plan = base.model_copy(
         update={
             "template_id": TEMPLATE_CONTROLNET if controlnet else TEMPLATE,
             "denoise": animation.anchor_denoise,
-            "seeds": [seed] * len(generated),
+            "seeds": [sample_seed] * len(generated),
             "seed_policy": "anchor",
             "extra": {
                 **base.extra,
