@@ -92,6 +92,11 @@ class AnchorFramesPlan:
         return [f for f in self.frames if f.mirror_of is not None]
 
 
+def animation_name(animation: AnimationSpec) -> str:
+    """The animation's name, ``anim`` when it has none (the origin's specs may leave it out)."""
+    return animation.name or "anim"
+
+
 def uses_anchor_frames(spec: AssetSpec) -> bool:
     """True for an animation spec whose frames come from an anchor: a pose is named, or directions."""
     output = spec.output
@@ -104,9 +109,10 @@ def with_anchor_frames(spec: AssetSpec, *, directions: int = 4) -> AssetSpec:
     """A copy of an animation spec whose animation is named like a pose clip (walk, run ...) set up for the
     anchor path: that pose, ``directions`` facings. Other specs are returned as they are."""
     output = spec.output
-    if output is None or output.animation is None or output.animation.name not in pose_names():
+    if output is None or output.animation is None or animation_name(output.animation) not in pose_names():
         return spec
-    animation = output.animation.model_copy(update={"pose": output.animation.pose or output.animation.name})
+    name = animation_name(output.animation)
+    animation = output.animation.model_copy(update={"pose": output.animation.pose or name})
     output = output.model_copy(update={"animation": animation, "directions": output.directions or directions})
     return spec.model_copy(update={"output": output})
 
@@ -116,7 +122,8 @@ def animation_of(spec: AssetSpec) -> AnimationSpec:
     animation = spec.output.animation if spec.output else None
     if animation is None:
         raise InvalidInput(f"spec {spec.id!r} has no output.animation; anchor frames need one")
-    pose = animation.pose or (animation.name if animation.name in pose_names() else None)
+    name = animation_name(animation)
+    pose = animation.pose or (name if name in pose_names() else None)
     if pose is None:
         raise InvalidInput(f"spec {spec.id!r}: output.animation.pose is not set; use one of {pose_names()}")
     get_clip(pose)
@@ -195,12 +202,13 @@ def plan_anchor_frames(
         background=BACKGROUND,
     )
     frames: list[FrameRequest] = []
+    base_name = animation_name(animation)
     for guide in guides:
-        name = animation.name if directions == 1 else f"{animation.name}_{guide.direction.name}"
+        name = base_name if directions == 1 else f"{base_name}_{guide.direction.name}"
         frame_name = f"{name}_{guide.index:02d}"
         mirror_of = None
         if guide.direction.mirror_of:
-            mirror_of = f"{animation.name}_{guide.direction.mirror_of}_{guide.index:02d}"
+            mirror_of = f"{base_name}_{guide.direction.mirror_of}_{guide.index:02d}"
         init = (
             b""
             if mirror_of
