@@ -4,6 +4,7 @@ else bg_remove -> frames_align (one pivot, an atlas per direction) -> exports.""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -11,6 +12,7 @@ from assetgen.errors import InvalidInput, NotFound
 from assetgen.jobs import create_job, list_jobs
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
+from orchestrator.cli import main
 from orchestrator.job_handlers import JobContext, run_frames_review, run_generate_frames
 from tests.anim_factory import ASSET, store_frames
 from tests.orchestrator.test_worker import run_worker_once
@@ -82,3 +84,14 @@ def test_a_reference_anchor_must_be_a_file_of_the_project(demo_store: ProjectSto
         )
         with pytest.raises(error):
             asyncio.run(run_generate_frames(ctx))
+
+
+def test_the_frames_command_queues_the_chain(demo_store: ProjectStore, capsys) -> None:
+    args = ["--data-dir", str(demo_store.root), "--json", "frames", "demo", ASSET, "--anchor-variant", "v1"]
+    assert main([*args, "--export", "godot"]) == 0
+    job = demo_store.read("demo", "jobs", json.loads(capsys.readouterr().out)["jobId"])
+    assert job.type == "generate_frames" and job.input["anchorVariantId"] == "v1"
+    assert job.input["nextJobs"][0]["type"] == "frames_review"
+    assert job.input["nextJobs"][0]["input"]["exportProfiles"] == ["godot"]
+    assert main(["--data-dir", str(demo_store.root), "frames", "demo", "no_such_spec"]) == 2
+    assert "no_such_spec" in capsys.readouterr().err
