@@ -153,6 +153,12 @@ func _init():
             for i in range(res.get_frame_count(anim)):
                 var t = res.get_frame(anim, i)
                 print("FRAME|", anim, "|", i, "|", t.get_width(), ",", t.get_height(), "|", t.margin.position.x, ",", t.margin.position.y)
+    var packed = load("res://%s.tscn")
+    if packed == null:
+        print("NOSCENE")
+    else:
+        var node = packed.instance()
+        print("SCENE|", node.offset.x, "|", node.offset.y, "|", node.frames.get_animation_names().size())
     quit()
 """
 
@@ -212,7 +218,7 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(
     write_bundle_to(project_dir, godot)
     tres = next(name for name in godot.files if name.endswith(".tres"))[: -len(".tres")]
     (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(GODOT_CHECK % tres)
+    (project_dir / "check.gd").write_text(GODOT_CHECK % (tres, tres))
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
@@ -231,6 +237,12 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(
     # Every frame restores the same untrimmed cell in Godot, so the shared pivot holds there too.
     sizes = set(re.findall(r"^FRAME\|\w+\|\d+\|([\d,]+)\|", out, re.M))
     assert len(sizes) == 1, out
+    # The bundle's scene offsets the sprite so the shared pivot (feet, root x) sits at the node's origin.
+    scene = re.search(r"^SCENE\|([-\d.e]+)\|([-\d.e]+)\|(\d+)$", out, re.M)
+    assert scene is not None, out
+    assert float(scene.group(1)) == pytest.approx((0.5 - alignment["pivotX"]) * alignment["cellW"], abs=0.01)
+    assert float(scene.group(2)) == pytest.approx((0.5 - alignment["pivotY"]) * alignment["cellH"], abs=0.01)
+    assert scene.group(3) == "4"
 
     require_clients()
     pixi = build_export(store, "demo", "hero-walk-anchor", profile="pixi_kit")
