@@ -101,6 +101,8 @@ def extra_model_paths_yaml(settings: Settings) -> str:
             f"  base_path: {json.dumps(str(root))}",
             "  checkpoints: checkpoints",
             "  loras: loras",
+            "  vae: vae",
+            "  controlnet: controlnet",
         ]
         if index == 0:
             lines.append(f"  custom_nodes: {json.dumps(str(PACKAGE_DIR.parent))}")

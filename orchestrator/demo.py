@@ -17,10 +17,12 @@ from typing import Any
 
 from assetgen.clock import ms_from_iso
 from assetgen.errors import Conflict
+from assetgen.generation.anchor_frames import with_anchor_frames
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
 from assetgen.jobs import create_job
 from assetgen.models import Asset, Job
+from assetgen.post.frame_alignment import strip_with_guides
 from assetgen.projects import init_project
 from assetgen.settings import Settings
 from assetgen.specs.intake import intake_wishlist
@@ -49,6 +51,7 @@ class DemoSummary:
     bundles: list[str] = field(default_factory=list)
     contact_sheet: str | None = None
     atlas_previews: list[str] = field(default_factory=list)
+    strips: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class DemoSummary:
             "bundles": self.bundles,
             "contactSheet": self.contact_sheet,
             "atlasPreviews": self.atlas_previews,
+            "strips": self.strips,
         }
 
 
@@ -132,6 +136,12 @@ async def run_demo(
     started = time.monotonic()
     outcome = refine_spec_list(store, project_id, spec_list.id)
     summary.specs = len(outcome.spec_list.derived_spec_ids)
+    # Walk/run/... cycles take the anchor path: frames from one approved anchor, guided by poses, 4 facings.
+    for spec_id in outcome.ready:
+        spec = store.read(project_id, "specs", spec_id)
+        anchored = with_anchor_frames(spec, directions=4)
+        if anchored is not spec:
+            store.write(project_id, "specs", anchored)
     stage("refine", started)
 
     started = time.monotonic()
@@ -172,6 +182,14 @@ async def run_demo(
         sheet_path, encode_png(contact_sheet(sheet_items, cell_px=112, columns=max(2, variants * 2)))
     )
     summary.contact_sheet = str(sheet_path)
+    for spec_id in outcome.ready:
+        asset = store.read(project_id, "assets", spec_id)
+        for version in asset.versions:
+            if version.generation.get("anchor"):
+                strip = strip_with_guides(store, project_id, spec_id, version.id)
+                strip_path = sheet_path.with_name(f"strip-{spec_id.removeprefix('forest_run-')}.png")
+                store.write_file(strip_path, encode_png(strip))
+                summary.strips.append(str(strip_path))
     write_json_atomic(sheet_path.with_name("demo-summary.json"), summary.as_dict())
     stage("pictures", started)
     return summary
@@ -187,4 +205,5 @@ def describe(summary: DemoSummary) -> str:
         f"contact sheet: {summary.contact_sheet}",
     ]
     lines += [f"atlas preview: {p}" for p in summary.atlas_previews]
+    lines += [f"animation strip with pose guides: {p}" for p in summary.strips]
     return "\n".join(lines)

@@ -16,8 +16,11 @@ from typing import Any
 from assetgen.errors import InvalidInput
 from assetgen.export.build import export_targets
 from assetgen.export.tileset_files import store_tileset
+from assetgen.generation.anchor_frames import plan_anchor_frames
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_from_input
+from assetgen.ids import default_atlas_id
+from assetgen.image_files import read_rgba
 from assetgen.models import GenerateInput, Job
 from assetgen.models.base import parse_model
 from assetgen.models.generation import GenerationPlan
@@ -26,17 +29,27 @@ from assetgen.models.job import (
     AutopilotInput,
     BgRemoveOutput,
     ExportInput,
+    FramesInput,
+    FramesReviewInput,
     GenerateOutput,
     TilesetInput,
 )
-from assetgen.post.atlas_build import pack_atlas
+from assetgen.post.atlas_build import build_atlas, pack_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
+from assetgen.post.frame_alignment import align_version_frames, frame_sources
 from assetgen.post.pixelate import handle_pixelate_job
-from assetgen.review.autopilot import review_round, start_round
+from assetgen.review.autopilot import (
+    export_profiles_for,
+    limits_for,
+    review_round,
+    spawn_follow_up,
+    start_round,
+)
+from assetgen.review.consistency import DEFAULT_MIN_SCORE, review_frames
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
-from orchestrator.generation_runner import generate_variants
+from orchestrator.generation_runner import generate_anchor_frames, generate_variants
 from orchestrator.tileset_runner import generate_tileset
 
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
@@ -158,6 +171,126 @@ async def run_tileset(ctx: JobContext) -> dict[str, Any]:
     return await asyncio.to_thread(store_tileset, ctx.store, ctx.job.project_id, request.spec_id, tileset)
 
 
+# ---- anchor-frame animations: generate_frames -> frames_review -> (repair outliers) -> bg_remove -> frames_align
+
+
+async def run_generate_frames(ctx: JobContext) -> dict[str, Any]:
+    """Generate an animation's frames image-to-image from its anchor, guided by the pose clip."""
+    request = parse_model(FramesInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    anchor_image = None
+    if request.anchor_path:
+        if not request.anchor_path.startswith(f"projects/{ctx.job.project_id}/files/"):
+            raise InvalidInput(
+                f"anchorPath must be a file of this project (projects/{ctx.job.project_id}/files/...)"
+            )
+        anchor_image = await asyncio.to_thread(read_rgba, ctx.store.resolve(request.anchor_path))
+    frames_plan = await asyncio.to_thread(
+        plan_anchor_frames,
+        ctx.store,
+        ctx.job.project_id,
+        request.spec_id,
+        anchor_image=anchor_image,
+        anchor_variant_id=request.anchor_variant_id,
+        only_frames=request.only_frames,
+        seed_offset=request.seed_offset,
+    )
+    await ctx.save_plan(frames_plan.plan.model_dump(mode="json"))
+    count = len(frames_plan.generated)
+
+    async def on_frame(done: int, total: int) -> None:
+        await ctx.report_progress(done, total, f"{done}/{total} frames")
+
+    output = await ctx.run_on_comfy(
+        lambda client: generate_anchor_frames(
+            client,
+            ctx.store,
+            frames_plan,
+            job_id=ctx.job.id,
+            on_frame_done=on_frame,
+            replace_version=request.replace_version_id,
+        )
+    )
+    return {**output, "generatedFrames": count}
+
+
+async def run_frames_review(ctx: JobContext) -> dict[str, Any]:
+    """Score every frame against the anchor; regenerate only the outliers (while attempts are left), else
+    cut the frames out and align them (bg_remove -> frames_align -> exports)."""
+    request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    review = await asyncio.to_thread(
+        review_frames,
+        ctx.store,
+        ctx.job.project_id,
+        spec.id,
+        request.version_id,
+        min_score=request.min_score if request.min_score is not None else DEFAULT_MIN_SCORE,
+        method=request.method,
+    )
+    output = review.as_output()
+    if review.outliers and request.attempt < limits_for(spec).max_attempts:
+        again = request.model_copy(update={"attempt": request.attempt + 1}).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        repair = {
+            "specId": spec.id,
+            "onlyFrames": list(review.outliers),
+            "replaceVersionId": request.version_id,
+            "seedOffset": 7919 * request.attempt,
+            "nextJobs": [{"type": "frames_review", "input": again}],
+        }
+        output["spawnedJobIds"] = [
+            spawn_follow_up(ctx.store, ctx.job, request.attempt, "generate_frames", repair)
+        ]
+        return output
+    asset = ctx.store.read(ctx.job.project_id, "assets", spec.id)
+    version = next(v for v in asset.versions if v.id == request.version_id)
+    align = request.model_dump(mode="json", by_alias=True, exclude_none=True)
+    bg = {
+        "assetId": spec.id,
+        "versionId": request.version_id,
+        "variantIds": [v.id for v in version.variants],
+        "method": request.method,
+        "nextJobs": [{"type": "frames_align", "input": align}],
+    }
+    output["spawnedJobIds"] = [spawn_follow_up(ctx.store, ctx.job, 90, "bg_remove", bg)]
+    return output
+
+
+async def run_frames_align(ctx: JobContext) -> dict[str, Any]:
+    """One pivot for every frame (all directions), then the atlas (one animation per direction), then the
+    exports."""
+    request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
+    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
+    project = ctx.job.project_id
+    alignment = await asyncio.to_thread(align_version_frames, ctx.store, project, spec.id, request.version_id)
+    anim = spec.output.animation if spec.output and spec.output.animation else None
+    sources, animations = await asyncio.to_thread(
+        frame_sources,
+        ctx.store,
+        project,
+        spec.id,
+        request.version_id,
+        fps=anim.fps if anim else 12,
+        loop=anim.loop if anim else True,
+    )
+    atlas_id = default_atlas_id(spec.id)
+    built = await asyncio.to_thread(
+        build_atlas, ctx.store, project, atlas_id, sources, animations=animations, job_id=ctx.job.id
+    )
+    profiles = export_profiles_for(ctx.store, ctx.job.project_id, request.export_profiles)
+    spawned = [
+        spawn_follow_up(ctx.store, ctx.job, 100 + i, "export", {"profileId": p, "atlasIds": [atlas_id]})
+        for i, p in enumerate(profiles)
+    ]
+    return {
+        "alignment": alignment,
+        "atlasId": built.atlas.id,
+        "animations": [a.name for a in built.atlas.animations],
+        "spawnedJobIds": spawned,
+    }
+
+
 HANDLERS: Mapping[str, Handler] = MappingProxyType(
     {
         "generate": run_generate,
@@ -168,6 +301,9 @@ HANDLERS: Mapping[str, Handler] = MappingProxyType(
         "autopilot": run_autopilot,
         "autopilot_review": run_autopilot_review,
         "tileset": run_tileset,
+        "generate_frames": run_generate_frames,
+        "frames_review": run_frames_review,
+        "frames_align": run_frames_align,
     }
 )
 

@@ -46,6 +46,15 @@ DESCRIPTIONS = {
         "Like txt2img, for tiles and textures: Make Tileable pads the model's and the decoder's convolutions "
         "circularly, so the image wraps around without a seam (check it with `assetgen tile check`)."
     ),
+    "anchor_img2img": (
+        "One animation frame image-to-image from the anchor: the init image is the approved anchor blended "
+        "with the frame's pose mannequin (`assetgen poses`), sampled with the anchor's seed and the spec's "
+        "anchorDenoise (about 0.5), so the character stays the same while the pose changes."
+    ),
+    "anchor_img2img_controlnet": (
+        "Like anchor_img2img, with the frame's OpenPose skeleton through an OpenPose ControlNet "
+        "(ControlNetLoader + ControlNetApplyAdvanced) for checkpoints whose record names one."
+    ),
 }
 
 # Which inputs a person sets, by node type (titles of the nodes are those of the template).
@@ -58,6 +67,9 @@ INPUT_HINTS = {
     "orchestrator)",
     "AssetGenRemoveBackground": "method, threshold, feather_px, erode_px: how the background is cut out",
     "AssetGenPackSpritesheet": "padding_px, max_size_px, trim, fps, loop: the sheet and its animation",
+    "LoadImage": "image: the init image (anchor blended with the pose mannequin) or the pose skeleton",
+    "ControlNetLoader": "control_net_name: the OpenPose ControlNet for your checkpoint",
+    "VAELoader": "vae_name: the VAE that encodes the init image and decodes the frame",
     "AssetGenMakeTileable": "axes: both, x or y (the directions the tile must wrap in)",
 }
 

@@ -202,6 +202,21 @@ def setup_texture_model(cache: Path, python: Path) -> None:
     write_stamp(stamp, key)
 
 
+def setup_pose_models(cache: Path, python: Path) -> None:
+    """Generate the pose stand-ins (the image-carrying demo VAE); own stamp, so nothing else is rebuilt."""
+    script = REPO / "tools" / "make_pose_models.py"
+    models = cache / "models"
+    # It reuses make_demo_models.py's decoder: a change to either script rebuilds it.
+    key = file_key(script, REPO / "tools" / "make_demo_models.py")
+    stamp = models / "pose-models.stamp"
+    if stamp_ok(stamp, key):
+        say(f"pose models current ({models})")
+        return
+    comfy = cache / f"comfyui-{COMFYUI_VERSION}" / "ComfyUI"
+    run([str(python), str(script), "--comfyui", str(comfy), "--out", str(models)])
+    write_stamp(stamp, key)
+
+
 def setup_rembg_model(cache: Path) -> None:
     """Put u2netp.onnx where rembg looks for it, so ``new_session('u2netp')`` works offline."""
     target = cache / "rembg" / "models" / "u2netp" / "u2netp.onnx"
@@ -236,6 +251,7 @@ def main(argv: list[str]) -> int:
     if "models" in steps:
         setup_models(cache, python)
         setup_texture_model(cache, python)
+        setup_pose_models(cache, python)
     if "rembg" in steps:
         setup_rembg_model(cache)
     if python is None:

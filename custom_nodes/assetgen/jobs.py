@@ -40,6 +40,10 @@ JOB_TYPES = (
     "autopilot",
     "autopilot_review",
     "tileset",
+    # anchor-frame animations (assetgen.generation.anchor_frames)
+    "generate_frames",
+    "frames_review",
+    "frames_align",
 )
 MAX_NEXT_JOBS = 64
 MAX_CHAIN_DEPTH = 32

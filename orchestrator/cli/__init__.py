@@ -38,6 +38,8 @@ COMMAND_MODULES = (
     "orchestrator.cli.pixelate_cmd",
     "orchestrator.cli.pack_cmd",
     "orchestrator.cli.tile_cmd",
+    "orchestrator.cli.poses_cmd",
+    "orchestrator.cli.frames_cmd",
     "orchestrator.cli.export_cmd",
     "orchestrator.cli.serve_cmd",
     "orchestrator.cli.demo_cmd",

@@ -33,6 +33,7 @@ ASSETGEN_NODES = {
     "AssetGenRemoveBackground",
     "AssetGenPackSpritesheet",
     "AssetGenPixelate",
+    "AssetGenPoseGuide",
 }
 
 

@@ -6,6 +6,8 @@ Each frame is an ``AtlasTexture`` sub-resource: ``atlas`` (the page PNG, referen
 gives every frame its untrimmed size back so animations do not wobble. Each animation has ``name``,
 ``speed`` (fps) and ``loop``; frames in no animation form the ``default`` animation. AtlasTexture cannot
 rotate, so a sheet with rotated frames is repacked without rotation first. ``godot3`` writes format=2.
+When every frame shares one pivot (an anchor-frame strip), ``<base>.tscn`` holds an AnimatedSprite whose
+``offset`` keeps that pivot at the node's origin.
 """
 
 from __future__ import annotations
@@ -142,6 +144,40 @@ def pixel_art_import(image_name: str, *, godot_major: int) -> str:
     )
 
 
+def pivot_scene(
+    sheet: Spritesheet, animations: Sequence[AtlasAnimation], *, tres_name: str, godot_major: int
+) -> str | None:
+    """A scene with one AnimatedSprite over the SpriteFrames whose ``offset`` puts the frames' shared pivot
+    at the node's origin (Godot draws a centred sprite around the origin); None unless every frame has the
+    same pivot, off centre, and untrimmed size (an anchor-frame strip aligned on one pivot)."""
+    pivots = {(f.pivot_x, f.pivot_y, f.trim.source_w_px, f.trim.source_h_px) for f in sheet.frames}
+    if len(pivots) != 1:
+        return None
+    pivot_x, pivot_y, width, height = pivots.pop()
+    if (pivot_x, pivot_y) == (0.5, 0.5):
+        return None  # Godot's own centring already puts the pivot at the origin
+    dx, dy = round((0.5 - pivot_x) * width, 3), round((0.5 - pivot_y) * height, 3)
+    first = godot_animations(sheet, animations)[0].name
+    node = "".join(c if c.isalnum() or c == "_" else "_" for c in tres_name.rsplit(".", 1)[0]) or "Sprite"
+    if godot_major == 3:
+        return (
+            "[gd_scene load_steps=2 format=2]\n\n"
+            f'[ext_resource path={_string(tres_name)} type="SpriteFrames" id=1]\n\n'
+            f'[node name={_string(node)} type="AnimatedSprite"]\n'
+            "frames = ExtResource( 1 )\n"
+            f"animation = {_string(first)}\n"
+            f"offset = Vector2( {dx!r}, {dy!r} )\n"
+        )
+    return (
+        "[gd_scene load_steps=2 format=3]\n\n"
+        f'[ext_resource type="SpriteFrames" path={_string(tres_name)} id="1_frames"]\n\n'
+        f'[node name={_string(node)} type="AnimatedSprite2D"]\n'
+        'sprite_frames = ExtResource("1_frames")\n'
+        f"animation = &{_string(first)}\n"
+        f"offset = Vector2({dx!r}, {dy!r})\n"
+    )
+
+
 def build_godot_bundle(request: ExportRequest, *, godot_major: int) -> Bundle:
     """PNG page(s) + ``<base>.tres`` SpriteFrames for Godot ``godot_major`` + the manifest."""
     sheet = unrotated(request.sheet)
@@ -160,6 +196,12 @@ def build_godot_bundle(request: ExportRequest, *, godot_major: int) -> Bundle:
     text = sprite_frames_tres(sheet, request.animations, image_names=image_names, godot_major=godot_major)
     all_frames = tuple(f.name for f in sheet.frames)
     files[f"{request.base_name}.tres"] = BundleFile(text.encode("utf-8"), "engine_metadata", all_frames)
+    # One shared pivot (anchor-frame strips): a ready scene whose sprite offset keeps it at the origin.
+    scene = pivot_scene(
+        sheet, request.animations, tres_name=f"{request.base_name}.tres", godot_major=godot_major
+    )
+    if scene is not None:
+        files[f"{request.base_name}.tscn"] = BundleFile(scene.encode("utf-8"), "engine_metadata", all_frames)
     return finish_bundle(request, files)
 
 

@@ -108,3 +108,66 @@ def prompt_for_batch(
     if not is_link(save_inputs.get("batch_seed")):
         values["Save Variants"]["batch_seed"] = plan.seeds[first]
     return fill_by_title(template, values)
+
+
+def prompt_for_frame(
+    template: Mapping[str, Any],
+    plan: GenerationPlan,
+    *,
+    variant_index: int,
+    variant_id: str,
+    positive: str,
+    init_image: str,
+    vae_file: str | None = None,
+    skeleton_image: str | None = None,
+    controlnet_file: str | None = None,
+    controlnet_strength: float = 0.8,
+    job_id: str = "",
+) -> dict[str, Any]:
+    """The prompt of one anchor frame (``anchor_img2img`` templates): the init image and the frame's prompt,
+    the anchor's seed, the plan's denoise; ``vae_file`` = the VAE that encodes and decodes (None = the
+    checkpoint's own, and the template's VAE loader is dropped); the ControlNet inputs when the template
+    has them."""
+    titles = titles_by_node(template)
+    values: dict[str, dict[str, Any]] = {
+        "AssetGen Spec": {
+            "project_id": plan.project_id,
+            "spec_id": plan.spec_id,
+            "variant_index": variant_index,
+            "plan_json": plan.model_dump_json(),
+        },
+        "Checkpoint": {"ckpt_name": plan.checkpoint.file},
+        "Positive": {"text": positive},
+        "Init Image": {"image": init_image},
+        "Sampler": {
+            "sampler_name": plan.sampler,
+            "scheduler": plan.scheduler,
+            "denoise": plan.denoise,
+            "seed": plan.seeds[variant_index],
+        },
+        "Save Variants": {
+            "variant_index": variant_index,
+            "job_id": job_id,
+            "variant_ids": variant_id,
+            "batch_seed": plan.seeds[variant_index],
+        },
+    }
+    has_controlnet = "Apply ControlNet" in titles
+    if has_controlnet:
+        if not (skeleton_image and controlnet_file):
+            raise InvalidInput("a ControlNet template needs the pose skeleton image and the ControlNet file")
+        values["Pose Skeleton"] = {"image": skeleton_image}
+        values["ControlNet"] = {"control_net_name": controlnet_file}
+        values["Apply ControlNet"] = {"strength": controlnet_strength}
+    if vae_file:
+        values["VAE"] = {"vae_name": vae_file}
+    else:
+        own_vae = [titles["Checkpoint"], 2]
+        values["Latent"] = {"vae": own_vae}
+        values["Decode"] = {"vae": own_vae}
+        if has_controlnet:
+            values["Apply ControlNet"]["vae"] = own_vae
+    filled = fill_by_title(template, values)
+    if not vae_file:
+        del filled[titles["VAE"]]
+    return filled

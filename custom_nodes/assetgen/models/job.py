@@ -274,3 +274,28 @@ class AutopilotOutput(JobOutput):
     scores: dict[str, float] = Field(default_factory=dict)
     passed: list[str] = Field(default_factory=list)
     spawned_job_ids: list[str] = Field(default_factory=list)
+
+
+class FramesInput(Contract):
+    """Input of a ``generate_frames`` job: every frame of an animation spec from its anchor, or only some
+    frames (``onlyFrames``) written over their namesakes in ``replaceVersionId``."""
+
+    spec_id: str
+    anchor_variant_id: str | None = None
+    anchor_path: str | None = Field(
+        default=None, description="A reference image in the project (stored path) to use as the anchor."
+    )
+    only_frames: list[str] | None = None
+    replace_version_id: str | None = None
+    seed_offset: int = Field(default=0, ge=0, le=2**31)
+
+
+class FramesReviewInput(Contract):
+    """Input of ``frames_review`` and ``frames_align`` jobs."""
+
+    spec_id: str
+    version_id: str
+    attempt: int = Field(default=1, ge=1, le=10)
+    export_profiles: list[str] | None = None
+    method: str = "colorkey"
+    min_score: float | None = Field(default=None, ge=0, le=1)

@@ -27,6 +27,10 @@ class Checkpoint(Record):
     supported_asset_types: list[str] = Field(default_factory=list)
     weights: WeightsRef
     vae_weights: WeightsRef | None = None
+    controlnets: dict[str, WeightsRef] = Field(
+        default_factory=dict,
+        description="assetgen: ControlNet models for this checkpoint by kind ('openpose' guides animation frames).",
+    )
     prompt_templates: dict | None = None
     default_generation_params: GenerationParams = Field(default_factory=GenerationParams)
     size_multiple_px: int = Field(

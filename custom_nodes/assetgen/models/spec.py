@@ -134,6 +134,26 @@ class AnimationSpec(Contract):
     frame_count: int = Field(default=1, ge=1, le=1024)
     frame_names: list[str] = Field(default_factory=list)
     frame_prompts: list[str] = Field(default_factory=list)
+    pose: str | None = Field(
+        default=None,
+        description="assetgen: pose clip guiding the frames (idle, walk, run, jump, attack, hurt); "
+        "frames are then generated image-to-image from one anchor.",
+    )
+    anchor_denoise: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="assetgen: denoise of each frame's image-to-image from the anchor.",
+    )
+    pose_strength: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="assetgen: weight of the mannequin blended into the anchor (init).",
+    )
+    controlnet_strength: float = Field(
+        default=0.8, ge=0, le=2, description="assetgen: OpenPose ControlNet strength, when one is configured."
+    )
 
     @property
     def resolved_name(self) -> str:
@@ -192,6 +212,10 @@ class SpecOutput(Contract):
     animations: list[AnimationSpec] = Field(
         default_factory=list,
         description="assetgen: several named animations of one spec (idle + attack); `animation` is the first.",
+    )
+    directions: Literal[1, 4, 8] | None = Field(
+        default=None,
+        description="assetgen: one animation per facing direction (<name>_s, _e, ...); west views mirrored.",
     )
     ui_states: UiStates | None = None
     logo_variants: LogoVariants | None = None

@@ -12,6 +12,7 @@ from assetgen.nodes.bg_remove import AssetGenRemoveBackground
 from assetgen.nodes.lora import AssetGenApplyLoraStack
 from assetgen.nodes.pack import AssetGenPackSpritesheet
 from assetgen.nodes.pixelate import AssetGenPixelate
+from assetgen.nodes.pose_guide import AssetGenPoseGuide
 from assetgen.nodes.save import AssetGenSaveVariants
 from assetgen.nodes.spec import AssetGenLoadSpec
 from assetgen.nodes.tileable import AssetGenMakeTileable
@@ -24,6 +25,7 @@ NODES: list[type[io.ComfyNode]] = [
     AssetGenPixelate,
     AssetGenPackSpritesheet,
     AssetGenMakeTileable,
+    AssetGenPoseGuide,
 ]
 
 

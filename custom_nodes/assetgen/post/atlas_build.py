@@ -151,20 +151,31 @@ def build_atlas(
     loop: bool | None = None,
     job_id: str | None = None,
     on_progress: ProgressCallback | None = None,
+    animations: Sequence[AtlasAnimation] | None = None,
 ) -> AtlasBuild:
     """Pack the alpha images of ``sources`` (in order) into atlas ``atlas_id`` of ``project_id`` and store it.
 
     Frames of one asset are named ``<animation or assetId>_00``... and form one animation when there are two
     or more; fps/loop come from the asset's spec (``output.animation``), else ``fps``/``loop``, else 12/True.
     Writes files/atlases/<atlasId>/ and atlases/<atlasId>.json; returns the record and updated specs.
+    ``animations`` (frames by name; every source named) replaces that grouping, e.g. one animation per
+    direction of an anchor-frame strip; the specs are then left as they are.
     """
     settings = settings or PackSettings()
     validate_id(atlas_id, what="atlas id")
     store.read_project(project_id)
     if not sources:
         raise InvalidInput(f"atlas {atlas_id!r}: no frames given; pass at least one (assetId, variantId)")
+    explicit = list(animations) if animations is not None else None
+    if explicit is not None:
+        known = {s.name for s in sources}
+        missing = sorted({n for a in explicit for n in a.frames} - known)
+        if None in known or missing:
+            raise InvalidInput(f"atlas {atlas_id!r}: animations name frames that are not sources: {missing}")
     records = _read_sources(store, project_id, sources)
     names, animations = _name_frames(sources, records, fps=fps, loop=loop)
+    if explicit is not None:
+        animations = explicit
     frames, source_paths = _read_frames(store, project_id, atlas_id, sources, names, records)
     sheet = build_spritesheet(frames, settings=settings, on_progress=on_progress)
     pages = _write_sheet(store, project_id, atlas_id, sheet, animations)
@@ -198,7 +209,7 @@ def build_atlas(
     store.write(project_id, "atlases", atlas)
     updated = tuple(
         spec_with_animation(spec, animation)
-        for animation in animations
+        for animation in (animations if explicit is None else [])
         for asset_id, spec in records.specs.items()
         if spec is not None and animation.frames[0] in {names[i] for i in records.per_asset[asset_id]}
     )

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from assetgen.clock import now_iso
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.generation.anchor_frames import uses_anchor_frames
 from assetgen.generation.tiling import tiling_for_spec
 from assetgen.ids import default_atlas_id
 from assetgen.image_files import read_rgba
@@ -293,6 +294,18 @@ def approved_follow_up(
     }
 
 
+def frames_round_input(request: AutopilotInput, anchor_variant_id: str | None) -> dict[str, Any]:
+    """The ``generate_frames`` input of an approved anchor: every frame from it, then ``frames_review``."""
+    review = {"specId": request.spec_id, "versionId": "$output.assetVersionId", "method": request.method}
+    if request.export_profiles:
+        review["exportProfiles"] = request.export_profiles
+    return {
+        "specId": request.spec_id,
+        "anchorVariantId": anchor_variant_id,
+        "nextJobs": [{"type": "frames_review", "input": review}],
+    }
+
+
 def spawn_follow_up(store: ProjectStore, parent: Job, index: int, job_type: str, data: dict[str, Any]) -> str:
     """Queue a follow-up of ``parent`` (idempotent: the id derives from the parent's, so a re-run adds none)."""
     return ensure_child_job(store, parent, f"{parent.id[:110]}-a{index}", job_type, data)
@@ -324,6 +337,10 @@ def review_round(store: ProjectStore, job: Job, request: AutopilotInput) -> Auto
         output.spawned_job_ids = [
             spawn_follow_up(store, job, attempt, "generate", generate_round_input(retry, attempt))
         ]
+    elif decision.outcome == "approved" and uses_anchor_frames(spec):
+        # The approved primary is the anchor: every frame is generated from it (generate_frames).
+        frames = frames_round_input(request, decision.primary_variant_id)
+        output.spawned_job_ids = [spawn_follow_up(store, job, 1, "generate_frames", frames)]
     elif decision.outcome == "approved":
         profiles = export_profiles_for(store, job.project_id, request.export_profiles)
         if is_tileable(store, job.project_id, spec):

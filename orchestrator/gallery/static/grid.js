@@ -155,6 +155,16 @@ export class VirtualGrid {
       caption.append(tags);
     }
     node.append(thumb, mark, badge, caption);
+    const guide = item.metadata && item.metadata.frame && item.metadata.frame.guidePath;
+    if (guide) {
+      // Anchor-frame animations: the frame's pose guide beside it (docs/pipeline/animation.md).
+      const pose = document.createElement("img");
+      pose.className = "pose-guide";
+      pose.alt = `pose guide of ${item.metadata.frame.name}`;
+      pose.title = `${item.metadata.frame.name} (pose ${item.metadata.frame.pose})`;
+      pose.src = fileUrl(guide);
+      node.append(pose);
+    }
   }
 
   onClick(e) {
