@@ -173,48 +173,31 @@ def setup_runtime(cache: Path) -> Path:
     return python
 
 
+def generate_models(cache: Path, python: Path, script_name: str, *, stamp_name: str, label: str) -> None:
+    """Run one of our model-making scripts with the runtime's torch (seeded, deterministic), under its own
+    stamp so the other stand-ins are not rebuilt. The stand-ins beside the demo checkpoint reuse
+    make_demo_models.py's builders, so a change to that script rebuilds them too."""
+    script = REPO / "tools" / script_name
+    models = cache / "models"
+    demo_script = REPO / "tools" / "make_demo_models.py"
+    key = file_key(script) if script == demo_script else file_key(script, demo_script)
+    stamp = models / stamp_name
+    if stamp_ok(stamp, key):
+        say(f"{label} current ({models})")
+        return
+    comfy = cache / f"comfyui-{COMFYUI_VERSION}" / "ComfyUI"
+    run([str(python), str(script), "--comfyui", str(comfy), "--out", str(models)])
+    write_stamp(stamp, key)
+
+
 def setup_models(cache: Path, python: Path) -> None:
-    """Generate the demo checkpoint and LoRAs with the runtime's torch (seeded, deterministic)."""
-    script = REPO / "tools" / "make_demo_models.py"
-    models = cache / "models"
-    key = file_key(script)
-    stamp = models / "demo-models.stamp"
-    if stamp_ok(stamp, key):
-        say(f"demo models current ({models})")
-        return
-    comfy = cache / f"comfyui-{COMFYUI_VERSION}" / "ComfyUI"
-    run([str(python), str(script), "--comfyui", str(comfy), "--out", str(models)])
-    write_stamp(stamp, key)
-
-
-def setup_texture_model(cache: Path, python: Path) -> None:
-    """Generate the texture stand-in checkpoint; its own stamp, so the sprite models are not rebuilt."""
-    script = REPO / "tools" / "make_texture_model.py"
-    models = cache / "models"
-    # It reuses make_demo_models.py's builders: a change to either script rebuilds it.
-    key = file_key(script, REPO / "tools" / "make_demo_models.py")
-    stamp = models / "texture-model.stamp"
-    if stamp_ok(stamp, key):
-        say(f"texture model current ({models})")
-        return
-    comfy = cache / f"comfyui-{COMFYUI_VERSION}" / "ComfyUI"
-    run([str(python), str(script), "--comfyui", str(comfy), "--out", str(models)])
-    write_stamp(stamp, key)
-
-
-def setup_pose_models(cache: Path, python: Path) -> None:
-    """Generate the pose stand-ins (the image-carrying demo VAE); own stamp, so nothing else is rebuilt."""
-    script = REPO / "tools" / "make_pose_models.py"
-    models = cache / "models"
-    # It reuses make_demo_models.py's decoder: a change to either script rebuilds it.
-    key = file_key(script, REPO / "tools" / "make_demo_models.py")
-    stamp = models / "pose-models.stamp"
-    if stamp_ok(stamp, key):
-        say(f"pose models current ({models})")
-        return
-    comfy = cache / f"comfyui-{COMFYUI_VERSION}" / "ComfyUI"
-    run([str(python), str(script), "--comfyui", str(comfy), "--out", str(models)])
-    write_stamp(stamp, key)
+    """The demo checkpoint and LoRAs, the texture stand-in checkpoint (tiles) and the pose stand-ins (the
+    image-carrying demo VAE and the tiny OpenPose ControlNet)."""
+    generate_models(cache, python, "make_demo_models.py", stamp_name="demo-models.stamp", label="demo models")
+    generate_models(
+        cache, python, "make_texture_model.py", stamp_name="texture-model.stamp", label="texture model"
+    )
+    generate_models(cache, python, "make_pose_models.py", stamp_name="pose-models.stamp", label="pose models")
 
 
 def setup_rembg_model(cache: Path) -> None:
@@ -250,8 +233,6 @@ def main(argv: list[str]) -> int:
         python = setup_runtime(cache)
     if "models" in steps:
         setup_models(cache, python)
-        setup_texture_model(cache, python)
-        setup_pose_models(cache, python)
     if "rembg" in steps:
         setup_rembg_model(cache)
     if python is None:
