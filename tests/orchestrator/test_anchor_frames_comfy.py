@@ -4,9 +4,7 @@ checkpoint (pose VAE), cut out, aligned on one pivot, packed and exported."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import subprocess
 
 import aiohttp
 import numpy as np
@@ -31,9 +29,9 @@ from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient, output_files
 from orchestrator.generation_runner import generate_anchor_frames, generate_variants
-from tests.assetgen.export.test_godot3 import godot3_binary
 from tests.assetgen.export.test_pixi_kit import PAGE as PIXI_PAGE
 from tests.browser_clients import browser_page, copy_clients, require_clients, serve
+from tests.godot3_project import Godot3Project
 
 pytestmark = pytest.mark.comfy
 
@@ -214,22 +212,10 @@ def test_walk_is_cut_out_aligned_packed_and_loaded_by_godot3_and_pixi(
     assert pivots == {(alignment["pivotX"], alignment["pivotY"])}
 
     godot = build_export(store, "demo", "hero-walk-anchor", profile="godot3")
-    project_dir = tmp_path / "godot"
-    write_bundle_to(project_dir, godot)
     tres = next(name for name in godot.files if name.endswith(".tres"))[: -len(".tres")]
-    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(GODOT_CHECK % (tres, tres))
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    project = Godot3Project(tmp_path, GODOT_CHECK % (tres, tres))
+    write_bundle_to(project.dir, godot)
+    result = project.run_script(timeout_s=120)
     out = result.stdout
     assert "LOADFAIL" not in out, out + result.stderr
     anims = dict(re.findall(r"^ANIM\|(\w+)\|(\d+)$", out, re.M))

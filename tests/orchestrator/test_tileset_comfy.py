@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import aiohttp
@@ -25,9 +23,9 @@ from assetgen.store import ProjectStore
 from orchestrator.cli import main
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.tileset_runner import generate_tileset
-from tests.assetgen.export.test_godot3 import godot3_binary
 from tests.assetgen.export.test_tileset import CHECK_SCRIPT, run_godot3
 from tests.conftest import DEMO_PROJECT
+from tests.godot3_project import Godot3Project
 
 pytestmark = pytest.mark.comfy
 
@@ -80,23 +78,9 @@ def test_a_generated_tileset_has_identical_edges_and_loads_in_godot3(
     (artifacts_dir / "grass_3x3.png").write_bytes(encode_png(repeat_grid(tileset.tiles[0])))
     (artifacts_dir / "record.json").write_text(json.dumps(tileset.record(), indent=2))
 
-    project_dir = tmp_path / "godot"
-    project_dir.mkdir()
-    for name, data in tileset_bundle(tileset, base="terrain").items():
-        (project_dir / name).write_bytes(data)
-    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(CHECK_SCRIPT)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    project = Godot3Project(tmp_path, CHECK_SCRIPT)
+    project.add_files(tileset_bundle(tileset, base="terrain"))
+    result = project.run_script()
     out = result.stdout
     assert re.findall(r"^TILE\|(\d+)\|(\d+)\|(\d+)\|(\d+)\|(\d+)$", out, re.M) == [
         ("0", "1", "0", "64", "256")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +11,11 @@ import pytest
 
 from assetgen.export.build import build_export, write_bundle_to
 from assetgen.image_files import decode_rgba
+from tests.godot3_project import Godot3Project
 from tests.sprite_factory import PROJECT, make_atlas, source_frames
 
 pytestmark = pytest.mark.runtime  # Debian's godot3-server, installed by `make system-deps`
 
-GODOT3 = "godot3-server"
 CHECK_SCRIPT = """extends SceneTree
 func _init():
     var res = load("res://chars.tres")
@@ -45,31 +42,12 @@ func _init():
 """
 
 
-def godot3_binary() -> str:
-    path = shutil.which(GODOT3)
-    if path is None:
-        pytest.fail("godot3-server is missing: run `make system-deps` (apt-get install godot3-server)")
-    return path
-
-
 def test_godot3_loads_every_animation_and_frame_region(store, tmp_path: Path) -> None:
     build = make_atlas(store, allow_rotation=True, extrude_px=1)
     bundle = build_export(store, PROJECT, "chars", profile="godot3")
-    project_dir = tmp_path / "godot"
-    write_bundle_to(project_dir, bundle)
-    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(CHECK_SCRIPT)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    project = Godot3Project(tmp_path, CHECK_SCRIPT)
+    write_bundle_to(project.dir, bundle)
+    result = project.run_script()
     out = result.stdout
     assert "LOADFAIL" not in out, out + result.stderr
     anims = {

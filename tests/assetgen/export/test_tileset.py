@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,8 +14,8 @@ from assetgen.export.tileset import godot3_bitmask, tileset_bundle
 from assetgen.imaging.blob import blob_table
 from assetgen.imaging.tileset import corner_bits
 from assetgen.post.tileset import build_tileset
-from tests.assetgen.export.test_godot3 import godot3_binary
 from tests.assetgen.imaging.test_seams import periodic_texture
+from tests.godot3_project import Godot3Project
 
 CHECK_SCRIPT = """extends SceneTree
 func _init():
@@ -56,23 +54,9 @@ def test_bundle_files(bundle: dict[str, bytes]) -> None:
 
 def run_godot3(bundle: dict[str, bytes], tmp_path: Path) -> str:
     """Load terrain.godot3.tres in the headless Godot 3; its printout (fails on LOADFAIL)."""
-    project_dir = tmp_path / "godot"
-    project_dir.mkdir()
-    for name, data in bundle.items():
-        (project_dir / name).write_bytes(data)
-    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(CHECK_SCRIPT)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    result = subprocess.run(
-        [godot3_binary(), "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    project = Godot3Project(tmp_path, CHECK_SCRIPT)
+    project.add_files(bundle)
+    result = project.run_script()
     assert "LOADFAIL" not in result.stdout, result.stdout + result.stderr
     return result.stdout + result.stderr
 

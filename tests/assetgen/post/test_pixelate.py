@@ -4,9 +4,7 @@ packing/export of pixel art (sharp import settings read back, Godot 3 loading it
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ from assetgen.models.pixel_art import PixelArtSettings, PixelateInput
 from assetgen.post.atlas_build import FrameSource, build_atlas
 from assetgen.post.pixelate import run_pixelate
 from assetgen.store import ProjectStore
-from tests.assetgen.export.test_godot3 import godot3_binary
+from tests.godot3_project import Godot3Project
 from tests.sprite_factory import PROJECT, make_project
 
 FRAMES = [f"v{i}" for i in range(6)]
@@ -172,30 +170,11 @@ func _init():
 def test_godot3_imports_the_pixel_art_atlas_with_filtering_off(store: ProjectStore, tmp_path: Path) -> None:
     _pixel_atlas(store)
     bundle = build_export(store, PROJECT, "walk", profile="godot3")
-    project_dir = tmp_path / "godot"
-    write_bundle_to(project_dir, bundle)
-    (project_dir / "project.godot").write_text('config_version=4\n\n[application]\nconfig/name="check"\n')
-    (project_dir / "check.gd").write_text(GODOT_CHECK)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home), "XDG_CONFIG_HOME": str(home)}
-    godot = godot3_binary()
+    project = Godot3Project(tmp_path, GODOT_CHECK)
+    write_bundle_to(project.dir, bundle)
     # The editor's import pass reads our .png.import (as opening the bundle in the Godot editor would).
-    subprocess.run(
-        [godot, "--path", str(project_dir), "-e", "--quit"],
-        env=env,
-        timeout=120,
-        check=False,
-        capture_output=True,
-    )
-    result = subprocess.run(
-        [godot, "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    project.import_assets()
+    result = project.run_script()
     match = re.search(r"^TEX\|(\w+)\|(\d+)\|(\d+)\|(\d+)$", result.stdout, re.M)
     assert match, result.stdout + result.stderr
     flags = int(match[2])
@@ -207,23 +186,10 @@ def test_godot3_imports_the_pixel_art_atlas_with_filtering_off(store: ProjectSto
     assert (int(match[3]), int(match[4])) == (page_w, page_h)
     assert "ANIMS|" in result.stdout
     # Control: the same bundle without our .import gets Godot's defaults, which filter.
-    (project_dir / "walk.png.import").unlink()
-    for stale in (project_dir / ".import").glob("walk.png-*"):
+    (project.dir / "walk.png.import").unlink()
+    for stale in (project.dir / ".import").glob("walk.png-*"):
         stale.unlink()
-    subprocess.run(
-        [godot, "--path", str(project_dir), "-e", "--quit"],
-        env=env,
-        timeout=120,
-        check=False,
-        capture_output=True,
-    )
-    control = subprocess.run(
-        [godot, "--path", str(project_dir), "-s", "check.gd"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    project.import_assets()
+    control = project.run_script()
     control_match = re.search(r"^TEX\|(\w+)\|(\d+)\|", control.stdout, re.M)
     assert control_match and int(control_match[2]) & 4 == 4, control.stdout
