@@ -66,3 +66,8 @@ class ComfyPool:
             finally:
                 self.in_flight[client.base_url] -= 1
         raise BackendUnavailable("every ComfyUI backend failed: " + " | ".join(errors))
+
+    async def close(self) -> None:
+        """Close every backend's WebSocket (the HTTP session belongs to the caller)."""
+        for client in self.clients:
+            await client.close()

@@ -376,6 +376,8 @@ class Worker:
                 await client.interrupt()
 
     async def _close_backends(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
         if self._session is not None:
             await self._session.close()
         self._pool, self._session = None, None

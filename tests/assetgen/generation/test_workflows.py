@@ -8,6 +8,7 @@ from assetgen.errors import InvalidInput, NotFound
 from assetgen.generation.plan import plan_generation
 from assetgen.generation.workflows import (
     fill_by_title,
+    graph_plan,
     list_templates,
     load_template,
     prompt_for_batch,
@@ -45,9 +46,33 @@ def test_batch_prompt_carries_the_plan(demo_store: ProjectStore) -> None:
         )
         titles = titles_by_node(prompt)
         assert prompt[titles["Save Variants"]]["inputs"]["variant_ids"] == "v3"
-        assert prompt[titles["AssetGen Spec"]]["inputs"]["variant_index"] == 2
         assert prompt[titles["Checkpoint"]]["inputs"]["ckpt_name"] == "ckpt_sd15_demo.safetensors"
         seed = prompt[titles["Sampler"]]["inputs"]["seed"]
-        assert seed == ["1", 7] if template_id == "txt2img" else seed == plan.seeds[2]
+        if template_id == "txt2img":  # cache-friendly: the seed comes from the Seed node alone
+            assert seed == [titles["Seed"], 0] and prompt[titles["Seed"]]["inputs"]["value"] == plan.seeds[2]
+            assert prompt[titles["Save Variants"]]["inputs"]["batch_seed"] == [titles["Seed"], 0]
+            assert prompt[titles["AssetGen Spec"]]["inputs"]["variant_index"] == 0
+        else:
+            assert seed == plan.seeds[2]
+            assert prompt[titles["AssetGen Spec"]]["inputs"]["variant_index"] == 2
     with pytest.raises(InvalidInput):
         prompt_for_batch(load_template("txt2img"), plan, variant_indices=[0, 1], variant_ids=["a"])
+
+
+def test_the_spec_node_input_does_not_change_with_the_seed(demo_store: ProjectStore) -> None:
+    """Two variants (and two jobs with other seeds) of one spec send the spec node the same inputs, so
+    ComfyUI's cache keeps the LoRA patch and the conditioning; only Seed and Save Variants differ."""
+    template = load_template("txt2img")
+    titles = titles_by_node(template)
+    plan_a = plan_generation(demo_store, "demo", "potion_icon", variants=2)
+    plan_b = plan_generation(demo_store, "demo", "potion_icon", variants=1, seed_offset=17)
+    prompts = [
+        prompt_for_batch(template, plan_a, variant_indices=[0], variant_ids=["a"]),
+        prompt_for_batch(template, plan_a, variant_indices=[1], variant_ids=["b"]),
+        prompt_for_batch(template, plan_b, variant_indices=[0], variant_ids=["c"]),
+    ]
+    seeds = {p[titles["Seed"]]["inputs"]["value"] for p in prompts}
+    assert len(seeds) == 3
+    for title in ("AssetGen Spec", "Checkpoint", "LoRA Policy", "Positive", "Negative", "Latent"):
+        assert prompts[0][titles[title]] == prompts[1][titles[title]] == prompts[2][titles[title]], title
+    assert graph_plan(plan_a) == graph_plan(plan_b)
