@@ -1,7 +1,7 @@
 """The job worker: picks queued jobs from the job files and runs them, several processes side by side.
 
 Job files are watched with watchdog (any change wakes the loop) and rescanned every ``rescan_s`` as the
-safety net. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
+safety net; claims go through a ``JobIndex``, which parses only the job files that changed. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
 lease is renewed by a heartbeat while it runs, which also notices cancel requests. Succeeded jobs enqueue
 their ``nextJobs``; failed attempts are retried with backoff per ``policies.retryPolicy``.
 """
@@ -15,7 +15,6 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,7 +22,7 @@ import aiohttp
 from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, BackendUnavailable, NotFound
 from assetgen.ids import new_ulid
-from assetgen.jobs import enqueue_children, list_jobs, record_failure
+from assetgen.jobs import enqueue_children, record_failure
 from assetgen.models import Job
 from assetgen.models.job import Progress
 from assetgen.settings import Settings
@@ -32,6 +31,7 @@ from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool
 from orchestrator.job_handlers import JobContext, get_handler
+from orchestrator.job_index import JobIndex, mark_corrupt
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class Worker:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._pool: ComfyPool | None = None
         self._session: aiohttp.ClientSession | None = None
+        self.jobs = JobIndex()
 
     # -- the loop ---------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
@@ -123,10 +124,7 @@ class Worker:
             await self._close_backends()
 
     def _has_pending_work(self) -> bool:
-        for project_id in self.store.list_projects():
-            if any(j.status in ("queued", "running") for j in list_jobs(self.store, project_id)):
-                return True
-        return False
+        return self.jobs.has_active(self.store)
 
     async def _claim_all(self) -> int:
         claimed = 0
@@ -138,7 +136,7 @@ class Worker:
                     project_id,
                     self.worker_id,
                     self.lease,
-                    read_jobs=_read_jobs_marking_corrupt,
+                    read_jobs=self.jobs.active_jobs,
                 )
                 if job is None:
                     break
@@ -189,7 +187,9 @@ class Worker:
         handler_task: asyncio.Task[dict[str, Any]] | None = None
         lost = asyncio.Event()
         canceled = asyncio.Event()
-        last_progress = {"at": 0.0}
+        # The first progress write waits one interval: a job that ends sooner records its progress with its
+        # success, in the same write.
+        last_progress = {"at": started}
 
         async def update(change: Callable[[Job], None] | None = None, *, release: bool = False) -> Job | None:
             return await asyncio.to_thread(
@@ -205,8 +205,8 @@ class Worker:
 
         async def report_progress(value: float, maximum: float, message: str) -> None:
             now = time.monotonic()
-            if now - last_progress["at"] < self.progress_interval_s and value < maximum:
-                return
+            if now - last_progress["at"] < self.progress_interval_s or value >= maximum:
+                return  # done = 100 %, written with the job's success
             last_progress["at"] = now
             percent = 0.0 if maximum <= 0 else min(100.0, 100.0 * value / maximum)
             progress = Progress(value=value, max=maximum, percent=round(percent, 1), message=message)
@@ -384,9 +384,8 @@ class Worker:
 
 
 def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job]:
-    """The project's jobs, oldest first; a job file that cannot be read is replaced by a failed job
-    carrying the parse error (its original bytes are kept beside it), so it is neither retried forever
-    nor blocking the others. Called under the project's job lock."""
+    """The project's queued and running jobs, oldest first, reading every job file (no index); a job file
+    that cannot be read is marked failed (``job_index.mark_corrupt``). Called under the project's job lock."""
     jobs = []
     for job_id in store.list_ids(project_id, "jobs"):
         try:
@@ -394,24 +393,7 @@ def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job
         except NotFound:
             continue
         except AssetgenError as exc:
-            path = store.record_path(project_id, "jobs", job_id)
-            keep = Path(f"{path}.corrupt")
-            if not keep.exists():
-                keep.write_bytes(path.read_bytes())
-            now = now_iso()
-            failed = Job(
-                id=job_id,
-                project_id=project_id,
-                type="unknown",
-                status="failed",
-                created_at=now,
-                updated_at=now,
-                finished_at=now,
-                error=f"unreadable job file: {exc}",
-                error_class="non_retryable",
-            )
-            store.write(project_id, "jobs", failed)
-            log.warning("project=%s job=%s unreadable, marked failed: %s", project_id, job_id, exc)
+            jobs.append(mark_corrupt(store, project_id, job_id, exc))
     return sorted(
         (j for j in jobs if j.status in ("queued", "running")), key=lambda j: (j.created_at or "", j.id)
     )

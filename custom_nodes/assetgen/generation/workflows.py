@@ -109,7 +109,13 @@ def prompt_for_batch(
         raise InvalidInput("a batch needs as many variant ids as variant indices (at least one)")
     first = variant_indices[0]
     titles = titles_by_node(template)
-    sampler_inputs = template[titles["Sampler"]]["inputs"]
+    for required in ("AssetGen Spec", "Save Variants"):
+        if required not in titles:
+            raise InvalidInput(
+                f"template has no node titled {required!r}; titles: {', '.join(sorted(titles))}"
+            )
+    # Checkpoint, Latent and Sampler are filled where the template has them (a probe graph has none).
+    sampler_inputs = template[titles["Sampler"]]["inputs"] if "Sampler" in titles else {}
     save_inputs = template[titles["Save Variants"]]["inputs"]
     cache_friendly = seeds_by_node(template)
     values: dict[str, dict[str, Any]] = {
@@ -127,8 +133,8 @@ def prompt_for_batch(
     if cache_friendly:
         values["Seed"] = {"value": plan.seeds[first]}
     # Templates with a fixed seed widget (not linked from the spec) get the plan's seed written in.
-    if not is_link(sampler_inputs.get("seed")):
+    if "Sampler" in titles and not is_link(sampler_inputs.get("seed")):
         values["Sampler"]["seed"] = plan.seeds[first]
     if not is_link(save_inputs.get("batch_seed")):
         values["Save Variants"]["batch_seed"] = plan.seeds[first]
-    return fill_by_title(template, values)
+    return fill_by_title(template, {title: inputs for title, inputs in values.items() if title in titles})

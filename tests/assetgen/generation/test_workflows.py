@@ -20,9 +20,27 @@ from assetgen.store import ProjectStore
 def test_templates_have_unique_titles() -> None:
     assert {"txt2img", "txt2img_fixed_seed"} <= set(list_templates())
     for template_id in list_templates():
-        titles = titles_by_node(load_template(template_id))
-        assert {"AssetGen Spec", "Checkpoint", "LoRA Policy", "Sampler", "Latent", "Save Variants"} <= set(
-            titles
+        titles = set(titles_by_node(load_template(template_id)))
+        assert {"AssetGen Spec", "Save Variants"} <= titles
+        if template_id.startswith("txt2img"):
+            assert {"Checkpoint", "LoRA Policy", "Sampler", "Latent"} <= titles
+
+
+def test_a_probe_template_without_sampler_is_filled(demo_store: ProjectStore) -> None:
+    """dispatch_probe (EmptyImage -> Save Variants) has no Checkpoint/Latent/Sampler: only its own nodes are filled."""
+    plan = plan_generation(demo_store, "demo", "potion_icon", variants=1, template_id="dispatch_probe")
+    template = load_template("dispatch_probe")
+    prompt = prompt_for_batch(template, plan, variant_indices=[0], variant_ids=["p1"], job_id="j")
+    titles = titles_by_node(prompt)
+    assert set(titles) == {"AssetGen Spec", "Seed", "Image", "Save Variants"}
+    assert prompt[titles["Seed"]]["inputs"]["value"] == plan.seeds[0]
+    assert prompt[titles["Save Variants"]]["inputs"]["variant_ids"] == "p1"
+    with pytest.raises(InvalidInput, match="Save Variants"):
+        prompt_for_batch(
+            {"1": {"class_type": "X", "_meta": {"title": "AssetGen Spec"}, "inputs": {}}},
+            plan,
+            variant_indices=[0],
+            variant_ids=["p"],
         )
 
 

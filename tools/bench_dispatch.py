@@ -1,0 +1,111 @@
+"""Benchmark: how many jobs per second one worker process pushes end to end, with a graph that costs nothing.
+
+    .venv/bin/python tools/bench_dispatch.py [--jobs N] [--concurrency 4,8,16]
+
+A real managed ComfyUI runs the ``dispatch_probe`` template (Load AssetSpec -> EmptyImage 64x64 -> Save
+Variants: core nodes plus our own two, no model). Each job goes job file -> `assetgen worker` (one process,
+warmed up by one job) -> ComfyUI -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded.
+The peer in the same run: a stdlib client queueing N plain EmptyImage -> SaveImage prompts, all at once
+(what ComfyUI itself can execute per second with nothing in front of it). The ratio of the two says what the
+orchestrator costs per job; the jobs/s says how many GPU hosts one orchestrator process keeps fed
+(a GPU host at P prompts/s needs P / (jobs/s) of a worker process). Writes its section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_orchestrator import (
+    device_name,
+    jobs_through_worker,
+    machine_line,
+    run_plain,
+    scratch_project,
+    section_name,
+)
+from benchmarks_file import write_section
+
+from assetgen.settings import Settings
+from orchestrator import comfy_process
+
+SECTION = "bench_dispatch"
+SIZE = 64
+
+
+def plain_probe(index: int) -> dict:
+    return {
+        "img": {
+            "class_type": "EmptyImage",
+            "inputs": {"width": SIZE, "height": SIZE, "batch_size": 1, "color": index % 0xFFFFFF},
+        },
+        "save": {"class_type": "SaveImage", "inputs": {"images": ["img", 0], "filename_prefix": "probe"}},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=200)
+    parser.add_argument("--concurrency", default="4,8,16")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    n = args.jobs
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    machine = machine_line()
+    with tempfile.TemporaryDirectory() as scratch:
+        store = scratch_project(Path(scratch) / "data")
+        settings = Settings.from_env(data_dir=store.root)
+        state = comfy_process.start(settings)
+        try:
+            device = device_name(state.url)
+            run_plain(state.url, [plain_probe(i) for i in range(5)])  # warm-up
+            plain = run_plain(state.url, [plain_probe(i) for i in range(n)])
+            results = {}
+            for c in concurrencies:
+                inputs = [
+                    {
+                        "specId": "potion_icon",
+                        "variants": 1,
+                        "templateId": "dispatch_probe",
+                        "overrides": {"seed": 100_000 * c + i},
+                    }
+                    for i in range(n)
+                ]
+                warmup = {**inputs[0], "overrides": {"seed": 99}}
+                results[c] = jobs_through_worker(state.url, store, inputs, concurrency=c, warmup=warmup)
+        finally:
+            comfy_process.stop(settings)
+    rows = [
+        f"| plain client, EmptyImage -> SaveImage (ComfyUI alone) | - | {plain:.2f} s | {n / plain:.0f} | | |"
+    ]
+    for c, (wall, cpu) in results.items():
+        rows.append(
+            f"| assetgen worker, dispatch_probe | {c} | {wall:.2f} s | {n / wall:.1f} | "
+            f"{1000 * cpu / n:.1f} ms | {wall / plain:.2f} |"
+        )
+    best = max(results, key=lambda c: n / results[c][0])
+    text = f"""## Dispatch capacity: jobs per second through one worker process ({device})
+
+Written by `tools/bench_dispatch.py --jobs {n}` on {machine}; managed ComfyUI 0.3.75 on **{device}**,
+one run each, same run. {n} one-variant generate jobs with the `dispatch_probe` template (Load AssetSpec ->
+EmptyImage {SIZE}x{SIZE} -> Save Variants; no model), job file -> one `assetgen worker` process -> ComfyUI
+-> /view -> ingest (PNG + WebP preview + asset record) -> succeeded, timed from the first job file written
+to the last job succeeded. Peer: a stdlib client queueing {n} plain EmptyImage -> SaveImage prompts at once.
+
+| path | project concurrency | wall time for {n} | per second | worker CPU per job | ratio to plain |
+|---|---|---|---|---|---|
+{chr(10).join(rows)}
+
+Dispatch capacity: **{n / results[best][0]:.1f} jobs/s** per worker process (project concurrency {best}; target
+>= 50). ComfyUI alone executes {n / plain:.0f} such prompts/s on this host.
+"""
+    print(text)
+    if not args.no_write:
+        write_section(section_name(SECTION, device), text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
