@@ -149,15 +149,15 @@ def update_owned_job(
         if job.lease is None or job.lease.worker_id != worker_id or job.status != "running":
             return None
         now = now_ms()
+        slot = str(job.lease.slot)  # before ``change``, which may clear the lease
         if change is not None:
             change(job)
-        if change is not None and not release and job.status == "running":
+        if change is not None and not release and job.status == "running" and job.lease is not None:
             job.updated_at = now_iso()
             store.write(project_id, "jobs", job)
             return job
         path = slots_path(store, project_id)
         slots = _read_slots(path)
-        slot = str(job.lease.slot)
         if release or job.status != "running":
             job.lease = None
             slots.pop(slot, None)

@@ -44,7 +44,7 @@ if ! "$PY" -c "import av" 2>/dev/null; then
   say "PyAV missing: using the stand-in (no video nodes)"
   cp -r "$REPO/tools/gpu_stubs/av" "$SITE/"
 fi
-"$PY" -c "import torch, pydantic, aiohttp, watchdog; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0))"
+"$PY" -c "import torch, pydantic, aiohttp; c = torch.cuda.is_available(); print('torch', torch.__version__, 'cuda:', c, torch.cuda.get_device_name(0) if c else '')"
 
 # 2. ComfyUI's source.
 if [ -z "${COMFYUI_DIR:-}" ]; then
