@@ -144,7 +144,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def wait_succeeded(store: ProjectStore, job_ids: list[str], timeout_s: float = 900) -> None:
+def wait_succeeded(store: ProjectStore, job_ids: list[str], timeout_s: float = 300) -> None:
     """Poll the raw job files of the jobs not yet done (cheap: the benchmark shares the CPU with the worker)."""
     pending = list(job_ids)
     deadline = time.monotonic() + timeout_s
