@@ -84,6 +84,7 @@ class Worker:
         self._pool: ComfyPool | None = None
         self._session: aiohttp.ClientSession | None = None
         self.jobs = JobIndex()
+        self._running_projects: dict[str, str] = {}  # job id -> project id, for the jobs in _running
 
     # -- the loop ---------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
@@ -130,6 +131,12 @@ class Worker:
         claimed = 0
         for project_id in await asyncio.to_thread(self.store.list_projects):
             while True:
+                # Every slot of the project is ours and busy: no claim can succeed (saves a locked rescan).
+                if (
+                    sum(1 for p in self._running_projects.values() if p == project_id)
+                    >= self.lease.concurrency
+                ):
+                    break
                 job = await asyncio.to_thread(
                     claim_next_job,
                     self.store,
@@ -150,8 +157,13 @@ class Worker:
                     job.attempt,
                 )
                 self._running[job.id] = asyncio.create_task(self._run_job(job))
-                self._running[job.id].add_done_callback(lambda _t, jid=job.id: self._running.pop(jid, None))
+                self._running_projects[job.id] = project_id
+                self._running[job.id].add_done_callback(lambda _t, jid=job.id: self._forget(jid))
         return claimed
+
+    def _forget(self, job_id: str) -> None:
+        self._running.pop(job_id, None)
+        self._running_projects.pop(job_id, None)
 
     def _watch_job_files(self) -> Any:
         """watchdog observer waking the loop on any change under projects/ (None if it cannot start)."""
