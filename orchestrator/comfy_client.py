@@ -158,6 +158,13 @@ class ComfyClient:
         _, data = await self._json("GET", "/prompt", timeout=aiohttp.ClientTimeout(total=3))
         return int(((data or {}).get("exec_info") or {}).get("queue_remaining", 0))
 
+    async def models(self, folder: str) -> list[str]:
+        """File names ComfyUI lists in a model folder (``GET /models/<folder>``: checkpoints, loras ...)."""
+        status, data = await self._json("GET", f"/models/{folder}", timeout=aiohttp.ClientTimeout(total=10))
+        if status != 200 or not isinstance(data, list):
+            raise BackendUnavailable(f"ComfyUI at {self.base_url} answered {status} to /models/{folder}")
+        return [str(name) for name in data]
+
     async def object_info(self) -> dict[str, Any]:
         return (await self._json("GET", "/object_info"))[1]
 

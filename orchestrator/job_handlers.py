@@ -29,7 +29,7 @@ from assetgen.post.bg_remove import handle_bg_remove_job
 from assetgen.review.autopilot import decide, is_multi_frame, review_version
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.comfy_client import ComfyClient
+from orchestrator.comfy_pool import Requirements
 from orchestrator.generation_runner import generate_variants
 
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
@@ -42,7 +42,8 @@ class JobContext:
     store: ProjectStore
     job: Job
     settings: Settings
-    run_on_comfy: Callable[[Callable[[ComfyClient], Awaitable[Any]]], Awaitable[Any]]
+    # run_on_comfy(work, needs=Requirements | None): on a pool backend that has the needed model files.
+    run_on_comfy: Callable[..., Awaitable[Any]]
     report_progress: ProgressReporter
     save_plan: Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -94,7 +95,8 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
     return await ctx.run_on_comfy(
         lambda client: generate_variants(
             client, ctx.store, plan, job_id=ctx.job.id, progress=on_progress, on_batch_done=on_batch
-        )
+        ),
+        needs=Requirements.of_plan(plan),
     )
 
 

@@ -29,7 +29,7 @@ from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
-from orchestrator.comfy_pool import ComfyPool
+from orchestrator.comfy_pool import ComfyPool, Requirements
 from orchestrator.job_handlers import JobContext, get_handler
 from orchestrator.job_index import JobIndex, mark_corrupt
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
@@ -83,6 +83,7 @@ class Worker:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._pool: ComfyPool | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._managed = False
         self.jobs = JobIndex()
         self._running_projects: dict[str, str] = {}  # job id -> project id, for the jobs in _running
 
@@ -357,13 +358,15 @@ class Worker:
         await update(change, release=True)
 
     # -- ComfyUI ----------------------------------------------------------------------------
-    async def _run_on_comfy(self, work: Callable[[ComfyClient], Awaitable[Any]]) -> Any:
+    async def _run_on_comfy(
+        self, work: Callable[[ComfyClient], Awaitable[Any]], *, needs: Requirements | None = None
+    ) -> Any:
         pool = await self._backends()
         try:
-            return await pool.run(work)
+            return await pool.run(work, needs=needs)
         except BackendUnavailable:
             # The managed ComfyUI died (killed, crashed): start it again so the retry finds a server.
-            if not self.settings.comfyui_urls and not comfy_process.status(self.settings)["running"]:
+            if self._managed and not comfy_process.status(self.settings)["running"]:
                 log.warning("worker=%s the managed ComfyUI is gone; starting it again", self.worker_id)
                 await self._close_backends()
                 await self._backends()
@@ -372,12 +375,15 @@ class Worker:
     async def _backends(self) -> ComfyPool:
         if self._pool is None:
             urls = list(self.settings.comfyui_urls)
-            if not urls:
+            pool_file = self.settings.comfyui_pool_file
+            self._managed = not urls and pool_file is None
+            if self._managed:
                 # The managed ComfyUI is shared by every worker of this data root and left running.
                 state = await asyncio.to_thread(comfy_process.start, self.settings)
                 urls = [state.url]
+            # One session (connection pool) and, per backend, one WebSocket for the worker's lifetime.
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=10))
-            self._pool = ComfyPool(urls, self._session)
+            self._pool = ComfyPool(urls, self._session, pool_file=pool_file)
         return self._pool
 
     async def _interrupt_comfy(self) -> None:
