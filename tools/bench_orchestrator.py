@@ -144,7 +144,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def wait_succeeded(store: ProjectStore, job_ids: list[str], timeout_s: float = 300) -> None:
+def wait_succeeded(
+    store: ProjectStore, job_ids: list[str], timeout_s: float = float(os.environ.get("BENCH_TIMEOUT_S", 300))
+) -> None:
     """Poll the raw job files of the jobs not yet done (cheap: the benchmark shares the CPU with the worker)."""
     pending = list(job_ids)
     deadline = time.monotonic() + timeout_s
@@ -160,7 +162,11 @@ def wait_succeeded(store: ProjectStore, job_ids: list[str], timeout_s: float = 3
         if pending:
             time.sleep(0.01)
     if pending:
-        raise SystemExit(f"bench: {len(pending)} job(s) did not finish in time")
+        states = [json.loads(store.record_path("demo", "jobs", j).read_text()) for j in pending[:5]]
+        detail = "; ".join(
+            f"{s['id']}: {s.get('status')} attempt {s.get('attempt')} {s.get('error') or ''}" for s in states
+        )
+        raise SystemExit(f"bench: {len(pending)} job(s) did not finish in time: {detail}")
 
 
 def start_worker(url: str, root: Path, concurrency: int) -> subprocess.Popen:
@@ -249,10 +255,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--configs", default="fast,demo", help="comma-separated: fast, demo")
+    parser.add_argument(
+        "--demo-requests", type=int, help="requests for the demo configuration (default --requests)"
+    )
     parser.add_argument("--concurrency", default="1,2,4", help="per-project concurrency values to run")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
-    n = args.requests
     configs = [CONFIGS[name] for name in args.configs.split(",")]
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     machine = machine_line()
@@ -264,7 +272,11 @@ def main() -> int:
         state = comfy_process.start(settings)
         try:
             device = device_name(state.url)
+            counts = {}
             for index, config in enumerate(configs):
+                n = counts[config.name] = (
+                    args.demo_requests if config.name == "demo" and args.demo_requests else args.requests
+                )
                 base = 10_000 * (index + 1)
                 direct_run(state.url, store, config, 2, base)  # warm-up: model load, caches
                 direct_a = direct_run(state.url, store, config, n, base + 1000)
@@ -275,12 +287,12 @@ def main() -> int:
                 direct_b = direct_run(state.url, store, config, n, base + 9000)
                 direct = (direct_a + direct_b) / 2
                 rows.append(
-                    f"| {config.label} | direct (plain client, plain graph) | {direct:.2f} s "
+                    f"| {config.label} | {n} | direct (plain client, plain graph) | {direct:.2f} s "
                     f"(runs {direct_a:.2f}, {direct_b:.2f}) | {1000 * direct / n:.0f} ms | 1.000 | |"
                 )
                 for c, (wall, cpu) in through.items():
                     rows.append(
-                        f"| {config.label} | assetgen, project concurrency {c} | {wall:.2f} s | "
+                        f"| {config.label} | {n} | assetgen, project concurrency {c} | {wall:.2f} s | "
                         f"{1000 * wall / n:.0f} ms | {wall / direct:.3f} | {1000 * cpu / n:.1f} ms |"
                     )
                 best = min(through, key=lambda c: through[c][0])
@@ -293,16 +305,16 @@ def main() -> int:
     name = section_name(SECTION, device)
     text = f"""## Orchestrator overhead on {device}: a plain client vs assetgen, per request
 
-Written by `tools/bench_orchestrator.py --requests {n}` on {machine}; managed ComfyUI 0.3.75 computing on
+Written by `tools/bench_orchestrator.py {" ".join(sys.argv[1:])}` on {machine}; managed ComfyUI 0.3.75 computing on
 **{device}**, demo checkpoint, one variant per request, distinct seeds, one run each, all in the same run.
 Direct = a stdlib client queueing a plain core-node graph of the same size, steps, sampler and LoRAs, all
-{n} at once. assetgen = {n} generate job files -> a running `assetgen worker` (warmed up by one job) ->
+requests at once. assetgen = the same number of generate job files -> a running `assetgen worker` (warmed up by one job) ->
 ComfyUI (txt2img template) -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded. Ratio =
 assetgen wall time / direct wall time. Worker CPU = the worker process's user+system time (all threads)
-over the timed jobs / {n} (start-up and warm-up excluded).
+over the timed jobs / requests (start-up and warm-up excluded).
 
-| configuration | path | wall time for {n} | per request | ratio | worker CPU per job |
-|---|---|---|---|---|---|
+| configuration | requests | path | wall time | per request | ratio | worker CPU per job |
+|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 {chr(10).join("- " + line for line in summary)}. Targets: ratio <= 1.03 at 64x64/1 step, <= 1.01 at the demo
