@@ -60,6 +60,7 @@ class ComfyClient:
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.client_id = client_id or uuid.uuid4().hex
+        self.socket_poll_s = 2.0  # history poll interval while the WebSocket is up
         self._socket_task: asyncio.Task[None] | None = None
         self._socket_up = asyncio.Event()
         # prompt id -> set when ComfyUI says the prompt is done; kept until its waiter has seen it.
@@ -232,7 +233,8 @@ class ComfyClient:
 
         Progress events from the client's WebSocket are passed to ``progress``, and its "finished" events
         make the history be read at once; completion is still decided by the history (also polled), so a
-        stalled socket only costs progress updates and up to ``poll_interval_s``. A prompt that is neither
+        stalled socket only costs progress updates and up to ``socket_poll_s`` (``poll_interval_s`` while
+        the socket is down). A prompt that is neither
         queued, running nor in the history for ``unknown_grace_s`` is reported as lost.
         """
         finished = self._finished_event(prompt_id)
@@ -262,8 +264,13 @@ class ComfyClient:
                         )
                 else:
                     unknown_since = None
+                # With the socket up, its "finished" event ends the wait; the poll is only the safety net
+                # for a stalled socket, so it runs less often (each poll reads /history and all of /queue).
+                interval = (
+                    max(poll_interval_s, self.socket_poll_s) if self._socket_up.is_set() else poll_interval_s
+                )
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(finished.wait(), poll_interval_s)
+                    await asyncio.wait_for(finished.wait(), interval)
             raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
         finally:
             self._listeners.pop(prompt_id, None)
