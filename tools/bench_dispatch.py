@@ -14,6 +14,7 @@ orchestrator costs per job; the jobs/s says how many GPU hosts one orchestrator 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +36,17 @@ from orchestrator import comfy_process
 
 SECTION = "bench_dispatch"
 SIZE = 64
+# Jobs are spread over 20 specs (assets), as a wishlist's are: every version of one asset lives in one
+# asset record, and a record that grows by one version per job would make each ingest rewrite it whole.
+PROBE_SPECS = [f"probe_{i:02d}" for i in range(20)]
+
+
+def add_probe_specs(store) -> None:
+    """Copies of potion_icon named ``probe_NN`` in the scratch project."""
+    source = store.record_path("demo", "specs", "potion_icon")
+    data = json.loads(source.read_text())
+    for spec_id in PROBE_SPECS:
+        store.record_path("demo", "specs", spec_id).write_text(json.dumps({**data, "id": spec_id}))
 
 
 def plain_probe(index: int) -> dict:
@@ -68,6 +80,7 @@ def main() -> int:
     machine = machine_line()
     with tempfile.TemporaryDirectory() as scratch:
         store = scratch_project(Path(scratch) / "data")
+        add_probe_specs(store)
         settings = Settings.from_env(data_dir=store.root)
         state = comfy_process.start(settings)
         try:
@@ -81,7 +94,7 @@ def main() -> int:
             for c in concurrencies:
                 inputs = [
                     {
-                        "specId": "potion_icon",
+                        "specId": PROBE_SPECS[i % len(PROBE_SPECS)],
                         "variants": 1,
                         "templateId": "dispatch_probe",
                         "overrides": {"seed": 100_000 * c + i},
@@ -106,7 +119,7 @@ def main() -> int:
     text = f"""## Dispatch capacity: jobs per second through one worker process ({device})
 
 Written by `tools/bench_dispatch.py --jobs {n}` on {machine}; managed ComfyUI 0.3.75 on **{device}**,
-one run each, same run. {n} one-variant generate jobs with the `dispatch_probe` template (Load AssetSpec ->
+one run each, same run. {n} one-variant generate jobs spread over {len(PROBE_SPECS)} specs, with the `dispatch_probe` template (Load AssetSpec ->
 EmptyImage {SIZE}x{SIZE} -> Save Variants; no model), job file -> one `assetgen worker` process -> ComfyUI
 -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded, timed from the first job file written
 to the last job succeeded. Peer: a stdlib client queueing {n} plain EmptyImage -> SaveImage prompts at once.
