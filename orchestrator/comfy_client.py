@@ -1,7 +1,10 @@
 """Talking to one ComfyUI over HTTP + WebSocket, the same way for a local and a remote server.
 
-Submission carries a ``client_id``; progress comes over ``/ws?clientId=`` and, because that socket
-is known to stall, completion is also checked by polling ``/history/<prompt_id>``; ``/queue`` tells a
+Submission carries a ``client_id``; progress comes over one ``/ws?clientId=`` socket per client, opened
+before the first prompt is submitted and kept for every later one (a socket opened per prompt misses
+the events of a prompt that finishes before it connects: on a GPU that is most of them, and each miss
+cost a poll interval). Because that socket is known to stall, completion is also checked by polling
+``/history/<prompt_id>``; ``/queue`` tells a
 queued prompt from an unknown one; ``node_errors`` are surfaced verbatim; outputs are fetched with
 ``/view``.
 """
@@ -57,6 +60,79 @@ class ComfyClient:
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.client_id = client_id or uuid.uuid4().hex
+        self.socket_poll_s = 2.0  # history poll interval while the WebSocket is up
+        self._socket_task: asyncio.Task[None] | None = None
+        self._socket_up = asyncio.Event()
+        # prompt id -> set when ComfyUI says the prompt is done; kept until its waiter has seen it.
+        self._finished: dict[str, asyncio.Event] = {}
+        self._listeners: dict[str, ProgressCallback] = {}
+
+    async def open_socket(self, *, connect_timeout_s: float = 2.0) -> None:
+        """Start the client's one WebSocket (once; it reconnects by itself) and wait briefly until it is up.
+
+        Called before every submit, so the events of the prompt are never sent before we listen. A socket
+        that cannot connect only costs progress events: completion is also polled."""
+        if self._socket_task is None or self._socket_task.done():
+            self._socket_up.clear()
+            self._socket_task = asyncio.create_task(self._socket_loop())
+        if not self._socket_up.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._socket_up.wait(), connect_timeout_s)
+
+    async def close(self) -> None:
+        """Stop the WebSocket (the session belongs to the caller)."""
+        if self._socket_task is not None:
+            self._socket_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._socket_task
+        self._socket_task = None
+        self._socket_up.clear()
+
+    def _finished_event(self, prompt_id: str) -> asyncio.Event:
+        event = self._finished.get(prompt_id)
+        if event is None:
+            if len(self._finished) > 4096:  # events of prompts nobody waits for (submitted, then abandoned)
+                for stale in list(self._finished)[:1024]:
+                    self._finished.pop(stale, None)
+            event = self._finished[prompt_id] = asyncio.Event()
+        return event
+
+    async def _socket_loop(self) -> None:
+        url = f"{self.base_url.replace('http', 'ws', 1)}/ws?clientId={self.client_id}"
+        backoff = 0.2
+        while not self.session.closed:
+            try:
+                async with self.session.ws_connect(url, heartbeat=20) as ws:
+                    self._socket_up.set()
+                    backoff = 0.2
+                    async for message in ws:
+                        if message.type == aiohttp.WSMsgType.TEXT:
+                            await self._on_event(json.loads(message.data))
+            except (TimeoutError, aiohttp.ClientError, OSError, ValueError, RuntimeError) as exc:
+                log.debug("progress socket of %s closed: %s", self.base_url, exc)
+            self._socket_up.clear()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    async def _on_event(self, event: dict[str, Any]) -> None:
+        data = event.get("data") or {}
+        prompt_id = data.get("prompt_id")
+        if not isinstance(prompt_id, str):
+            return
+        kind = event.get("type")
+        # "executing" with no node is sent after the history entry is written; the others just before.
+        if kind in ("execution_success", "execution_error", "execution_interrupted") or (
+            kind == "executing" and data.get("node") is None
+        ):
+            self._finished_event(prompt_id).set()
+        listener = self._listeners.get(prompt_id)
+        if listener is not None and kind in ("progress", "executing", "execution_cached", "execution_start"):
+            try:
+                result = listener({"type": kind, **data})
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception:  # a broken progress reporter must not stop the socket
+                log.exception("progress callback for prompt=%s failed", prompt_id)
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
@@ -76,11 +152,19 @@ class ComfyClient:
         _, data = await self._json("GET", "/prompt", timeout=aiohttp.ClientTimeout(total=3))
         return int(((data or {}).get("exec_info") or {}).get("queue_remaining", 0))
 
+    async def models(self, folder: str) -> list[str]:
+        """File names ComfyUI lists in a model folder (``GET /models/<folder>``: checkpoints, loras ...)."""
+        status, data = await self._json("GET", f"/models/{folder}", timeout=aiohttp.ClientTimeout(total=10))
+        if status != 200 or not isinstance(data, list):
+            raise BackendUnavailable(f"ComfyUI at {self.base_url} answered {status} to /models/{folder}")
+        return [str(name) for name in data]
+
     async def object_info(self) -> dict[str, Any]:
         return (await self._json("GET", "/object_info"))[1]
 
     async def submit(self, prompt: dict[str, Any]) -> str:
         """Queue ``prompt``; returns its prompt id. A refused prompt raises ComfyExecutionError with node_errors."""
+        await self.open_socket()
         status, data = await self._json(
             "POST", "/prompt", json={"prompt": prompt, "client_id": self.client_id}
         )
@@ -110,6 +194,10 @@ class ComfyClient:
 
     async def interrupt(self) -> None:
         await self._json("POST", "/interrupt")
+
+    async def delete_from_queue(self, prompt_id: str) -> None:
+        """Remove a prompt that is still queued (a failed or canceled job's later batches)."""
+        await self._json("POST", "/queue", json={"delete": [prompt_id]})
 
     async def upload_image(self, data: bytes, name: str, *, subfolder: str = "assetgen") -> str:
         """Put a PNG into ComfyUI's input folder (``POST /upload/image``, overwriting); returns the value
@@ -150,21 +238,31 @@ class ComfyClient:
     ) -> dict[str, Any]:
         """Wait until ``prompt_id`` finishes; returns its history entry.
 
-        Progress events from the WebSocket are passed to ``progress``, and its "finished" events make
-        the history be read at once; completion is still decided by the history (also polled), so a
-        stalled socket only costs progress updates and up to ``poll_interval_s``. A prompt that is neither
+        Progress events from the client's WebSocket are passed to ``progress``, and its "finished" events
+        make the history be read at once; completion is still decided by the history (also polled), so a
+        stalled socket only costs progress updates and up to ``socket_poll_s`` (``poll_interval_s`` while
+        the socket is down). A prompt that is neither
         queued, running nor in the history for ``unknown_grace_s`` is reported as lost.
         """
-        finished = asyncio.Event()
-        watcher = asyncio.create_task(self._watch_progress(prompt_id, progress, finished))
+        finished = self._finished_event(prompt_id)
+        if progress is not None:
+            self._listeners[prompt_id] = progress
+        await self.open_socket()
         try:
             deadline = time.monotonic() + timeout_s
             unknown_since: float | None = None
+            settle = 0
             while time.monotonic() < deadline:
                 entry = await self.history(prompt_id)
                 if entry is not None:
                     self._raise_for_status(prompt_id, entry)
                     return entry
+                if finished.is_set() and settle < 50:
+                    # Finished by the socket but not yet in the history (execution_success comes first).
+                    settle += 1
+                    await asyncio.sleep(0.01)
+                    continue
+                finished.clear()  # a finish the history never showed: fall back to polling
                 if await self.queue_position(prompt_id) == "unknown":
                     unknown_since = unknown_since or time.monotonic()
                     if time.monotonic() - unknown_since > unknown_grace_s:
@@ -173,17 +271,17 @@ class ComfyClient:
                         )
                 else:
                     unknown_since = None
+                # With the socket up, its "finished" event ends the wait; the poll is only the safety net
+                # for a stalled socket, so it runs less often (each poll reads /history and all of /queue).
+                interval = (
+                    max(poll_interval_s, self.socket_poll_s) if self._socket_up.is_set() else poll_interval_s
+                )
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(finished.wait(), poll_interval_s)
+                    await asyncio.wait_for(finished.wait(), interval)
             raise BackendUnavailable(f"prompt {prompt_id} did not finish within {timeout_s:.0f} s")
         finally:
-            watcher.cancel()
-            try:
-                await watcher
-            except asyncio.CancelledError:
-                pass
-            except Exception as exc:  # the WebSocket is only a hint: history polling decided the outcome
-                log.debug("prompt=%s WebSocket watcher ended with %s: %s", prompt_id, type(exc).__name__, exc)
+            self._listeners.pop(prompt_id, None)
+            self._finished.pop(prompt_id, None)
 
     def _raise_for_status(self, prompt_id: str, entry: dict[str, Any]) -> None:
         status = entry.get("status") or {}
@@ -200,37 +298,6 @@ class ComfyClient:
             raise ComfyExecutionError(
                 f"ComfyUI reports prompt {prompt_id} as failed: {json.dumps(status)[:500]}"
             )
-
-    async def _watch_progress(
-        self, prompt_id: str, progress: ProgressCallback | None, finished: asyncio.Event
-    ) -> None:
-        url = f"{self.base_url.replace('http', 'ws', 1)}/ws?clientId={self.client_id}"
-        try:
-            async with self.session.ws_connect(url, heartbeat=20) as ws:
-                async for message in ws:
-                    if message.type != aiohttp.WSMsgType.TEXT:
-                        continue
-                    event = json.loads(message.data)
-                    data = event.get("data") or {}
-                    if data.get("prompt_id") not in (None, prompt_id):
-                        continue
-                    kind = event.get("type")
-                    if data.get("prompt_id") == prompt_id and (
-                        kind in ("execution_success", "execution_error", "execution_interrupted")
-                        or (kind == "executing" and data.get("node") is None)
-                    ):
-                        finished.set()
-                    if progress is not None and kind in (
-                        "progress",
-                        "executing",
-                        "execution_cached",
-                        "execution_start",
-                    ):
-                        result = progress({"type": event["type"], **data})
-                        if asyncio.iscoroutine(result):
-                            await result
-        except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
-            log.debug("progress socket for prompt=%s closed: %s", prompt_id, exc)
 
 
 def output_files(entry: dict[str, Any], node_id: str, key: str = "images") -> list[OutputFile]:

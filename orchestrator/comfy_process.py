@@ -110,7 +110,7 @@ def extra_model_paths_yaml(settings: Settings) -> str:
 
 
 def has_gpu() -> bool:
-    """True when an NVIDIA driver answers; otherwise ComfyUI is started with --cpu."""
+    """True when an NVIDIA driver answers (set-up then installs a CUDA torch into the runtime)."""
     smi = shutil.which("nvidia-smi")
     if not smi:
         return False
@@ -118,6 +118,34 @@ def has_gpu() -> bool:
         return subprocess.run([smi, "-L"], capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+# Imports torch (seconds) only for a CUDA build: a CPU-only build has no libtorch_cuda next to it.
+CUDA_PROBE = """
+import importlib.util, pathlib, sys
+spec = importlib.util.find_spec("torch")
+if spec is None or not any((pathlib.Path(spec.origin).parent / "lib").glob("libtorch_cuda*")):
+    print("cpu"); sys.exit(0)
+import torch
+print("cuda" if torch.cuda.is_available() else "cpu")
+"""
+
+
+def runtime_device(runtime: ComfyRuntime) -> str:
+    """``cuda`` when the runtime's own torch sees a GPU (``torch.cuda.is_available()`` in its python), else
+    ``cpu``. Asked of the runtime, not of nvidia-smi: a GPU host whose runtime holds a CPU-only torch must
+    still start ComfyUI with --cpu, and a CUDA torch without a usable driver too."""
+    try:
+        result = subprocess.run(
+            [str(runtime.python), "-c", CUDA_PROBE], capture_output=True, text=True, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning(
+            "could not ask %s for its torch device (%s); starting ComfyUI with --cpu", runtime.python, exc
+        )
+        return "cpu"
+    lines = result.stdout.strip().splitlines()
+    return "cuda" if lines and lines[-1] == "cuda" else "cpu"
 
 
 def free_port() -> int:
@@ -141,8 +169,11 @@ def refuse_unsafe_flags(args: tuple[str, ...] | list[str]) -> None:
             )
 
 
-def build_command(settings: Settings, runtime: ComfyRuntime, port: int) -> list[str]:
-    """The managed ComfyUI's command line: loopback only, its cross-origin check left on."""
+def build_command(
+    settings: Settings, runtime: ComfyRuntime, port: int, *, force_cpu: bool = False
+) -> list[str]:
+    """The ComfyUI command line: loopback only, its cross-origin check left on; ``--cpu`` unless the
+    runtime's torch sees a GPU (or ``force_cpu``)."""
     refuse_unsafe_flags(settings.comfyui_args)
     folder = run_dir(settings)
     cmd = [
@@ -164,7 +195,7 @@ def build_command(settings: Settings, runtime: ComfyRuntime, port: int) -> list[
         str(folder / "user"),
         "--disable-auto-launch",
     ]
-    if not has_gpu() and "--cpu" not in settings.comfyui_args:
+    if "--cpu" not in settings.comfyui_args and (force_cpu or runtime_device(runtime) != "cuda"):
         cmd.append("--cpu")
     return cmd + list(settings.comfyui_args)
 
@@ -175,6 +206,16 @@ def is_answering(url: str, *, timeout_s: float = 2.0) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+def device_of(url: str, *, timeout_s: float = 2.0) -> str | None:
+    """The device ComfyUI computes on, as its /system_stats names it (e.g. ``cuda:0 NVIDIA H200``, ``cpu``)."""
+    try:
+        with urllib.request.urlopen(f"{url}/system_stats", timeout=timeout_s) as response:
+            devices = json.load(response).get("devices") or []
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return str(devices[0].get("name") or devices[0].get("type")) if devices else None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -225,6 +266,7 @@ def status(settings: Settings) -> dict:
     return {
         "running": True,
         "answering": is_answering(state.url),
+        "device": device_of(state.url),
         "pid": state.pid,
         "port": state.port,
         "url": state.url,
@@ -233,7 +275,9 @@ def status(settings: Settings) -> dict:
     }
 
 
-def start(settings: Settings, *, port: int | None = None, timeout_s: float = 180.0) -> ComfyState:
+def start(
+    settings: Settings, *, port: int | None = None, timeout_s: float = 180.0, force_cpu: bool = False
+) -> ComfyState:
     """Start the managed ComfyUI (detached), wait until it answers, record its pid and port.
 
     Returns the existing state when it already runs. Raises BackendUnavailable, naming the log,
@@ -244,10 +288,12 @@ def start(settings: Settings, *, port: int | None = None, timeout_s: float = 180
     # Several workers may ask at once: one starts it, the others find it running.
     with open(folder / "start.lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _start_locked(settings, port=port, timeout_s=timeout_s)
+        return _start_locked(settings, port=port, timeout_s=timeout_s, force_cpu=force_cpu)
 
 
-def _start_locked(settings: Settings, *, port: int | None, timeout_s: float) -> ComfyState:
+def _start_locked(
+    settings: Settings, *, port: int | None, timeout_s: float, force_cpu: bool = False
+) -> ComfyState:
     existing = read_state(settings)
     if existing is not None and _is_our_process(existing):
         if port is not None and port != existing.port:
@@ -259,7 +305,7 @@ def _start_locked(settings: Settings, *, port: int | None, timeout_s: float) -> 
         (folder / sub).mkdir(parents=True, exist_ok=True)
     (folder / "extra_model_paths.yaml").write_text(extra_model_paths_yaml(settings))
     port = port or free_port()
-    command = build_command(settings, runtime, port)
+    command = build_command(settings, runtime, port, force_cpu=force_cpu)
     log_path = folder / "comfyui.log"
     env = dict(os.environ)
     # Measured here: one thread per op halves sampling time on a loaded 2-core machine.

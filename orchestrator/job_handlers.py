@@ -48,7 +48,7 @@ from assetgen.review.autopilot import (
 from assetgen.review.consistency import DEFAULT_MIN_SCORE, review_frames
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
-from orchestrator.comfy_client import ComfyClient
+from orchestrator.comfy_pool import Requirements
 from orchestrator.generation_runner import generate_anchor_frames, generate_variants
 from orchestrator.tileset_runner import generate_tileset
 
@@ -62,7 +62,8 @@ class JobContext:
     store: ProjectStore
     job: Job
     settings: Settings
-    run_on_comfy: Callable[[Callable[[ComfyClient], Awaitable[Any]]], Awaitable[Any]]
+    # run_on_comfy(work, needs=Requirements | None): on a pool backend that has the needed model files.
+    run_on_comfy: Callable[..., Awaitable[Any]]
     report_progress: ProgressReporter
     save_plan: Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -103,7 +104,8 @@ async def run_generate(ctx: JobContext) -> dict[str, Any]:
     output = await ctx.run_on_comfy(
         lambda client: generate_variants(
             client, ctx.store, plan, job_id=ctx.job.id, progress=on_progress, on_batch_done=on_batch
-        )
+        ),
+        needs=Requirements.of_plan(plan),
     )
     return GenerateOutput.model_validate(output).as_json()
 

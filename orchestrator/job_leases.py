@@ -134,17 +134,25 @@ def update_owned_job(
     *,
     release: bool = False,
 ) -> Job | None:
-    """Renew (and optionally change, or release) a job this worker holds. None when the lease was lost."""
+    """Renew, change or release a job this worker holds. None when the lease was lost.
+
+    Without ``change`` the lease is renewed (a heartbeat); with ``change`` alone only the job file is
+    written (progress, the frozen plan: the slot table and the lease stay as they are, one write instead
+    of two); ``release`` (or a change that ends the job) frees the slot."""
     with store.lock(project_id, "jobs", "queue"):
         job: Job = store.read(project_id, "jobs", job_id)
         if job.lease is None or job.lease.worker_id != worker_id or job.status != "running":
             return None
         now = now_ms()
-        path = slots_path(store, project_id)
-        slots = _read_slots(path)
-        slot = str(job.lease.slot)
+        slot = str(job.lease.slot)  # before ``change``, which may clear the lease
         if change is not None:
             change(job)
+        if change is not None and not release and job.status == "running" and job.lease is not None:
+            job.updated_at = now_iso()
+            store.write(project_id, "jobs", job)
+            return job
+        path = slots_path(store, project_id)
+        slots = _read_slots(path)
         if release or job.status != "running":
             job.lease = None
             slots.pop(slot, None)

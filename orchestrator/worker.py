@@ -1,7 +1,7 @@
 """The job worker: picks queued jobs from the job files and runs them, several processes side by side.
 
 Job files are watched with watchdog (any change wakes the loop) and rescanned every ``rescan_s`` as the
-safety net. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
+safety net; claims go through a ``JobIndex``, which parses only the job files that changed. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
 lease is renewed by a heartbeat while it runs, which also notices cancel requests. Succeeded jobs enqueue
 their ``nextJobs``; failed attempts are retried with backoff per ``policies.retryPolicy``.
 """
@@ -15,7 +15,6 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,16 +22,17 @@ import aiohttp
 from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput, NotFound
 from assetgen.ids import new_ulid
-from assetgen.jobs import enqueue_children, error_class_of, list_jobs, record_failure
+from assetgen.jobs import enqueue_children, error_class_of, record_failure
 from assetgen.models import Job
 from assetgen.models.job import Progress
 from assetgen.settings import Settings
-from assetgen.store import ProjectStore, write_bytes_atomic
+from assetgen.store import ProjectStore
 from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
-from orchestrator.comfy_pool import ComfyPool
+from orchestrator.comfy_pool import ComfyPool, Requirements
 from orchestrator.job_file_watch import watch_job_files
 from orchestrator.job_handlers import JobContext, get_handler
+from orchestrator.job_index import JobIndex, mark_corrupt
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,9 @@ class Worker:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._pool: ComfyPool | None = None
         self._session: aiohttp.ClientSession | None = None
+        self._managed = False
+        self.jobs = JobIndex()
+        self._running_projects: dict[str, str] = {}  # job id -> project id, for the jobs in _running
 
     # -- the loop ---------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
@@ -116,22 +119,25 @@ class Worker:
             await self._close_backends()
 
     def _has_pending_work(self) -> bool:
-        for project_id in self.store.list_projects():
-            if any(j.status in ("queued", "running") for j in list_jobs(self.store, project_id)):
-                return True
-        return False
+        return self.jobs.has_active(self.store)
 
     async def _claim_all(self) -> int:
         claimed = 0
         for project_id in await asyncio.to_thread(self.store.list_projects):
             while True:
+                # Every slot of the project is ours and busy: no claim can succeed (saves a locked rescan).
+                if (
+                    sum(1 for p in self._running_projects.values() if p == project_id)
+                    >= self.lease.concurrency
+                ):
+                    break
                 job = await asyncio.to_thread(
                     claim_next_job,
                     self.store,
                     project_id,
                     self.worker_id,
                     self.lease,
-                    read_jobs=_read_jobs_marking_corrupt,
+                    read_jobs=self.jobs.active_jobs,
                 )
                 if job is None:
                     break
@@ -145,8 +151,13 @@ class Worker:
                     job.attempt,
                 )
                 self._running[job.id] = asyncio.create_task(self._run_job(job))
-                self._running[job.id].add_done_callback(lambda _t, jid=job.id: self._running.pop(jid, None))
+                self._running_projects[job.id] = project_id
+                self._running[job.id].add_done_callback(lambda _t, jid=job.id: self._forget(jid))
         return claimed
+
+    def _forget(self, job_id: str) -> None:
+        self._running.pop(job_id, None)
+        self._running_projects.pop(job_id, None)
 
     def _watch_job_files(self) -> Any:
         """watchdog observer waking the loop when a job file changes (None if it cannot start)."""
@@ -297,13 +308,15 @@ class Worker:
         await update(change, release=True)
 
     # -- ComfyUI ----------------------------------------------------------------------------
-    async def _run_on_comfy(self, work: Callable[[ComfyClient], Awaitable[Any]]) -> Any:
+    async def _run_on_comfy(
+        self, work: Callable[[ComfyClient], Awaitable[Any]], *, needs: Requirements | None = None
+    ) -> Any:
         pool = await self._backends()
         try:
-            return await pool.run(work)
+            return await pool.run(work, needs=needs)
         except BackendUnavailable:
             # The managed ComfyUI died (killed, crashed): start it again so the retry finds a server.
-            if not self.settings.comfyui_urls and not comfy_process.status(self.settings)["running"]:
+            if self._managed and not comfy_process.status(self.settings)["running"]:
                 log.warning("worker=%s the managed ComfyUI is gone; starting it again", self.worker_id)
                 await self._close_backends()
                 await self._backends()
@@ -312,12 +325,15 @@ class Worker:
     async def _backends(self) -> ComfyPool:
         if self._pool is None:
             urls = list(self.settings.comfyui_urls)
-            if not urls:
+            pool_file = self.settings.comfyui_pool_file
+            self._managed = not urls and pool_file is None
+            if self._managed:
                 # The managed ComfyUI is shared by every worker of this data root and left running.
                 state = await asyncio.to_thread(comfy_process.start, self.settings)
                 urls = [state.url]
+            # One session (connection pool) and, per backend, one WebSocket for the worker's lifetime.
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=10))
-            self._pool = ComfyPool(urls, self._session)
+            self._pool = ComfyPool(urls, self._session, pool_file=pool_file)
         return self._pool
 
     async def _interrupt_comfy(self) -> None:
@@ -332,6 +348,8 @@ class Worker:
                 )
 
     async def _close_backends(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
         if self._session is not None:
             await self._session.close()
         self._pool, self._session = None, None
@@ -345,7 +363,9 @@ class _JobRun:
         self.job = job
         self.lost = asyncio.Event()
         self.canceled = asyncio.Event()
-        self._last_progress_at = 0.0
+        # The first progress write waits one interval: a job that ends sooner records its progress with its
+        # success, in the same write.
+        self._last_progress_at = time.monotonic()
 
     async def update(
         self, change: Callable[[Job], None] | None = None, *, release: bool = False
@@ -364,9 +384,10 @@ class _JobRun:
         )
 
     async def report_progress(self, value: float, maximum: float, message: str) -> None:
-        """Store progress, at most once per ``progress_interval_s`` (the last step always)."""
+        """Store progress, at most once per ``progress_interval_s``; the last step (done = 100 %) is written
+        with the job's success instead."""
         now = time.monotonic()
-        if now - self._last_progress_at < self.worker.progress_interval_s and value < maximum:
+        if now - self._last_progress_at < self.worker.progress_interval_s or value >= maximum:
             return
         self._last_progress_at = now
         percent = 0.0 if maximum <= 0 else min(100.0, 100.0 * value / maximum)
@@ -393,9 +414,8 @@ class _JobRun:
 
 
 def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job]:
-    """The project's jobs, oldest first; a job file that cannot be read is replaced by a failed job
-    carrying the parse error (its original bytes are kept beside it), so it is neither retried forever
-    nor blocking the others. Called under the project's job lock."""
+    """The project's queued and running jobs, oldest first, reading every job file (no index); a job file
+    that cannot be read is marked failed (``job_index.mark_corrupt``). Called under the project's job lock."""
     jobs = []
     for job_id in store.list_ids(project_id, "jobs"):
         try:
@@ -403,24 +423,7 @@ def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job
         except NotFound:
             continue
         except AssetgenError as exc:
-            path = store.record_path(project_id, "jobs", job_id)
-            keep = Path(f"{path}.corrupt")
-            if not keep.exists():
-                write_bytes_atomic(keep, path.read_bytes())  # atomic like every other write
-            now = now_iso()
-            failed = Job(
-                id=job_id,
-                project_id=project_id,
-                type="unknown",
-                status="failed",
-                created_at=now,
-                updated_at=now,
-                finished_at=now,
-                error=f"unreadable job file: {exc}",
-                error_class="non_retryable",
-            )
-            store.write(project_id, "jobs", failed)
-            log.warning("project=%s job=%s unreadable, marked failed: %s", project_id, job_id, exc)
+            jobs.append(mark_corrupt(store, project_id, job_id, exc))
     return sorted(
         (j for j in jobs if j.status in ("queued", "running")), key=lambda j: (j.created_at or "", j.id)
     )

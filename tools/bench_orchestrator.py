@@ -1,153 +1,328 @@
-"""Benchmark: the same N generate requests sent straight to ComfyUI vs through assetgen, in one run.
+"""Benchmark: N txt2img requests straight to ComfyUI (a plain client, a plain graph) vs N generate jobs
+through assetgen, in one run, on whatever device the managed ComfyUI computes on.
 
-    .venv/bin/python tools/bench_orchestrator.py [--requests N]
+    .venv/bin/python tools/bench_orchestrator.py [--requests N] [--configs fast,demo] [--concurrency 1,2,4]
 
-Direct: the txt2img template filled with a plan, submitted with ComfyClient, waited on via /history.
-assetgen: N generate job files -> `assetgen worker --once` (a separate process) -> ComfyUI -> /view ->
-ingest into the store. Both use the same managed ComfyUI (CPU) and distinct seeds (ComfyUI caches
-identical prompts). Reports wall time, the ratio, and the worker process's own CPU time and peak RSS.
-Writes its section of BENCHMARKS.md.
+Configurations: ``fast`` = 64x64, 1 step, no LoRAs (the orchestrator's own cost dominates); ``demo`` = the
+demo spec as it is (128x128, 8 steps, 2 LoRAs). Direct = a stdlib HTTP client queueing a plain core-node
+graph (CheckpointLoaderSimple -> LoraLoader per LoRA -> CLIPTextEncode x2 -> EmptyLatentImage -> KSampler ->
+VAEDecode -> SaveImage) of the same size, steps, sampler and LoRAs, all N at once, waiting on /history
+(measured before and after the assetgen runs; the mean). assetgen = N job files -> a running
+`assetgen worker` process (warmed up by one job) -> ComfyUI -> /view -> ingest -> succeeded, timed from the
+first job file written to the last job succeeded; the worker's CPU time (all threads, /proc) is read
+around the timed jobs, so start-up is excluded. Writes its section of BENCHMARKS.md (one per device).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import json
 import os
 import platform
-import resource
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import aiohttp
 from benchmarks_file import write_section
 
 from assetgen.generation.plan import plan_generation
-from assetgen.generation.workflows import load_template, prompt_for_batch
-from assetgen.jobs import create_job, list_jobs
+from assetgen.jobs import create_job
+from assetgen.models.generation import GenerationPlan
 from assetgen.settings import REPO_DIR, Settings
 from assetgen.store import ProjectStore
 from orchestrator import comfy_process
-from orchestrator.comfy_client import ComfyClient
 
 SPEC = "potion_icon"
+PLAIN_SPEC = "bench_plain"
 SECTION = "bench_orchestrator"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-async def direct_run(url: str, store: ProjectStore, count: int, seed_base: int) -> float:
-    template = load_template("txt2img")
-    plans = [
-        plan_generation(store, "demo", SPEC, variants=1, overrides={"seed": seed_base + i})
-        for i in range(count)
-    ]
+@dataclass(frozen=True)
+class Config:
+    name: str
+    spec_id: str
+    overrides: dict[str, Any]
+    label: str
+
+
+CONFIGS = {
+    "fast": Config("fast", PLAIN_SPEC, {"width": 64, "height": 64, "steps": 1}, "64x64, 1 step, no LoRAs"),
+    "demo": Config("demo", SPEC, {}, "demo default: 128x128, 8 steps, 2 LoRAs"),
+}
+
+
+# -- a plain client and a plain graph ------------------------------------------------------------
+def http_json(url: str, body: Any | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def plain_graph(plan: GenerationPlan, seed: int, prefix: str) -> dict[str, Any]:
+    """The same image as the txt2img template, from core nodes only."""
+    graph: dict[str, Any] = {
+        "ckpt": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": plan.checkpoint.file}}
+    }
+    model, clip = ["ckpt", 0], ["ckpt", 1]
+    for index, lora in enumerate(plan.loras):
+        graph[f"lora{index}"] = {
+            "class_type": "LoraLoader",
+            "inputs": {
+                "model": model,
+                "clip": clip,
+                "lora_name": lora.file,
+                "strength_model": lora.strength_model,
+                "strength_clip": lora.strength_clip,
+            },
+        }
+        model, clip = [f"lora{index}", 0], [f"lora{index}", 1]
+    graph |= {
+        "pos": {"class_type": "CLIPTextEncode", "inputs": {"text": plan.prompt.positive, "clip": clip}},
+        "neg": {"class_type": "CLIPTextEncode", "inputs": {"text": plan.prompt.negative, "clip": clip}},
+        "latent": {
+            "class_type": "EmptyLatentImage",
+            "inputs": {"width": plan.width, "height": plan.height, "batch_size": 1},
+        },
+        "sampler": {
+            "class_type": "KSampler",
+            "inputs": {
+                "model": model,
+                "positive": ["pos", 0],
+                "negative": ["neg", 0],
+                "latent_image": ["latent", 0],
+                "seed": seed,
+                "steps": plan.steps,
+                "cfg": plan.cfg,
+                "sampler_name": plan.sampler,
+                "scheduler": plan.scheduler,
+                "denoise": plan.denoise,
+            },
+        },
+        "decode": {"class_type": "VAEDecode", "inputs": {"samples": ["sampler", 0], "vae": ["ckpt", 2]}},
+        "save": {"class_type": "SaveImage", "inputs": {"images": ["decode", 0], "filename_prefix": prefix}},
+    }
+    return graph
+
+
+def run_plain(url: str, graphs: list[dict[str, Any]]) -> float:
+    """Queue every graph at once, wait until the last one is in the history; seconds."""
     started = time.perf_counter()
-    async with aiohttp.ClientSession() as session:
-        client = ComfyClient(url, session)
-        ids = [
-            await client.submit(
-                prompt_for_batch(template, p, variant_indices=[0], variant_ids=[f"d{seed_base}x{i}"])
-            )
-            for i, p in enumerate(plans)
-        ]
-        for prompt_id in ids:
-            await client.wait(prompt_id)
-    return time.perf_counter() - started
+    ids = [http_json(f"{url}/prompt", {"prompt": g, "client_id": "bench"})["prompt_id"] for g in graphs]
+    while True:
+        entry = http_json(f"{url}/history/{ids[-1]}").get(ids[-1])
+        if entry is not None:
+            break
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    for prompt_id in ids:  # FIFO: all are done; make sure none failed
+        status = http_json(f"{url}/history/{prompt_id}")[prompt_id]["status"]
+        if status.get("status_str") != "success":
+            raise SystemExit(f"bench: prompt {prompt_id} failed: {status}")
+    return elapsed
 
 
-def assetgen_run(
-    url: str, store: ProjectStore, count: int, seed_base: int, *, concurrency: int = 1
-) -> tuple[float, float, float]:
-    """Time N jobs through an already running worker process (warmed up by one job first)."""
+def direct_run(url: str, store: ProjectStore, config: Config, count: int, seed_base: int) -> float:
+    plan = plan_generation(store, "demo", config.spec_id, variants=1, overrides=config.overrides)
+    graphs = [plain_graph(plan, seed_base + i, f"bench/{config.name}{seed_base}") for i in range(count)]
+    return run_plain(url, graphs)
+
+
+# -- through assetgen ------------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, all its threads (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def wait_succeeded(
+    store: ProjectStore, job_ids: list[str], timeout_s: float = float(os.environ.get("BENCH_TIMEOUT_S", 300))
+) -> None:
+    """Poll the raw job files of the jobs not yet done (cheap: the benchmark shares the CPU with the worker)."""
+    pending = list(job_ids)
+    deadline = time.monotonic() + timeout_s
+    while pending and time.monotonic() < deadline:
+        still = []
+        for job_id in pending:
+            status = json.loads(store.record_path("demo", "jobs", job_id).read_text()).get("status")
+            if status == "failed":
+                raise SystemExit(f"bench: job {job_id} failed; see `assetgen jobs show demo {job_id}`")
+            if status != "succeeded":
+                still.append(job_id)
+        pending = still
+        if pending:
+            time.sleep(0.01)
+    if pending:
+        states = [json.loads(store.record_path("demo", "jobs", j).read_text()) for j in pending[:5]]
+        detail = "; ".join(
+            f"{s['id']}: {s.get('status')} attempt {s.get('attempt')} {s.get('error') or ''}" for s in states
+        )
+        raise SystemExit(f"bench: {len(pending)} job(s) did not finish in time: {detail}")
+
+
+def start_worker(url: str, root: Path, concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "COMFYUI_URL": url, "ASSETGEN_WORKER_PROJECT_CONCURRENCY": str(concurrency)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(store.root), "worker"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(root), "worker"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def jobs_through_worker(
+    url: str,
+    store: ProjectStore,
+    inputs: list[dict[str, Any]],
+    *,
+    concurrency: int,
+    warmup: dict[str, Any],
+) -> tuple[float, float]:
+    """(wall seconds, worker CPU seconds) for ``inputs`` as generate jobs through one worker process."""
+    process = start_worker(url, store.root, concurrency)
     try:
-        create_job(
-            store, "demo", "generate", {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base - 1}}
-        )
-        before = len(list_jobs(store, "demo"))
-        wait_all_succeeded(store, before)
+        wait_succeeded(store, [create_job(store, "demo", "generate", warmup).id])
+        cpu_before = cpu_seconds(process.pid)
         started = time.perf_counter()
-        for i in range(count):
-            create_job(
-                store,
-                "demo",
-                "generate",
-                {"specId": SPEC, "variants": 1, "overrides": {"seed": seed_base + i}},
-            )
-        wait_all_succeeded(store, before + count)
+        ids = [create_job(store, "demo", "generate", data).id for data in inputs]
+        wait_succeeded(store, ids)
         elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(process.pid) - cpu_before
     finally:
         process.send_signal(signal.SIGTERM)
-        _, _, usage = os.wait4(process.pid, 0)
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        process.wait(timeout=60)
+    return elapsed, cpu
 
 
-def wait_all_succeeded(store: ProjectStore, expected: int, timeout_s: float = 600) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        jobs = list_jobs(store, "demo")
-        if any(j.status == "failed" for j in jobs):
-            raise SystemExit("bench: a job failed; see `assetgen jobs list demo`")
-        if len(jobs) >= expected and all(j.status == "succeeded" for j in jobs):
-            return
-        time.sleep(0.05)
-    raise SystemExit("bench: jobs did not finish in time")
+def assetgen_run(
+    url: str, store: ProjectStore, config: Config, count: int, seed_base: int, *, concurrency: int
+) -> tuple[float, float]:
+    def job(seed: int) -> dict[str, Any]:
+        return {"specId": config.spec_id, "variants": 1, "overrides": {**config.overrides, "seed": seed}}
+
+    return jobs_through_worker(
+        url,
+        store,
+        [job(seed_base + i) for i in range(count)],
+        concurrency=concurrency,
+        warmup=job(seed_base - 1),
+    )
+
+
+# -- set-up and report -----------------------------------------------------------------------------
+def scratch_project(root: Path) -> ProjectStore:
+    """A copy of the demo project plus ``bench_plain``: potion_icon with no LoRAs."""
+    shutil.copytree(REPO_DIR / "data" / "projects" / "demo", root / "projects" / "demo")
+    spec_path = root / "projects" / "demo" / "specs" / f"{SPEC}.json"
+    spec = json.loads(spec_path.read_text())
+    spec.update({"id": PLAIN_SPEC, "loraPolicy": {"mode": "manual", "maxActiveLoras": 0}})
+    (spec_path.parent / f"{PLAIN_SPEC}.json").write_text(json.dumps(spec, indent=2))
+    return ProjectStore(root)
+
+
+def device_name(url: str) -> str:
+    """What ComfyUI computes on, e.g. ``NVIDIA H200`` or ``CPU``."""
+    devices = http_json(f"{url}/system_stats").get("devices") or [{}]
+    name = str(devices[0].get("name") or devices[0].get("type") or "cpu")
+    if devices[0].get("type") == "cpu" or name.lower() == "cpu":
+        return "CPU"
+    match = re.search(r"cuda:\d+\s+(.*?)(?:\s+:\s+\S+)?$", name)
+    return match.group(1).strip() if match else name
+
+
+def section_name(base: str, device: str) -> str:
+    return base if device == "CPU" else f"{base}_{re.sub(r'[^a-z0-9]+', '_', device.lower()).strip('_')}"
+
+
+def machine_line() -> str:
+    load = os.getloadavg()[0]
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores (load average {load:.1f} at the start), "
+        f"Python {platform.python_version()}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=6)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--configs", default="fast,demo", help="comma-separated: fast, demo")
+    parser.add_argument(
+        "--demo-requests", type=int, help="requests for the demo configuration (default --requests)"
+    )
+    parser.add_argument("--concurrency", default="1,2,4", help="per-project concurrency values to run")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
-    n = args.requests
+    configs = [CONFIGS[name] for name in args.configs.split(",")]
+    concurrencies = [int(c) for c in args.concurrency.split(",")]
+    machine = machine_line()
+    rows, summary = [], []
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "data"
-        shutil.copytree(REPO_DIR / "data" / "projects" / "demo", root / "projects" / "demo")
+        store = scratch_project(root)
         settings = Settings.from_env(data_dir=root)
-        store = ProjectStore(root)
         state = comfy_process.start(settings)
         try:
-            asyncio.run(direct_run(state.url, store, 1, 1))  # warm-up: model load
-            direct_a = asyncio.run(direct_run(state.url, store, n, 1000))
-            through, cpu_s, rss_mib = assetgen_run(state.url, store, n, 2000)
-            through_c2, _, _ = assetgen_run(state.url, store, n, 4000, concurrency=2)
-            direct_b = asyncio.run(direct_run(state.url, store, n, 3000))
+            device = device_name(state.url)
+            counts = {}
+            for index, config in enumerate(configs):
+                n = counts[config.name] = (
+                    args.demo_requests if config.name == "demo" and args.demo_requests else args.requests
+                )
+                base = 10_000 * (index + 1)
+                direct_run(state.url, store, config, 2, base)  # warm-up: model load, caches
+                direct_a = direct_run(state.url, store, config, n, base + 1000)
+                through = {
+                    c: assetgen_run(state.url, store, config, n, base + 2000 + 1000 * c, concurrency=c)
+                    for c in concurrencies
+                }
+                direct_b = direct_run(state.url, store, config, n, base + 9000)
+                direct = (direct_a + direct_b) / 2
+                rows.append(
+                    f"| {config.label} | {n} | direct (plain client, plain graph) | {direct:.2f} s "
+                    f"(runs {direct_a:.2f}, {direct_b:.2f}) | {1000 * direct / n:.0f} ms | 1.000 | |"
+                )
+                for c, (wall, cpu) in through.items():
+                    rows.append(
+                        f"| {config.label} | {n} | assetgen, project concurrency {c} | {wall:.2f} s | "
+                        f"{1000 * wall / n:.0f} ms | {wall / direct:.3f} | {1000 * cpu / n:.1f} ms |"
+                    )
+                best = min(through, key=lambda c: through[c][0])
+                summary.append(
+                    f"{config.label}: overhead ratio **{through[best][0] / direct:.3f}** "
+                    f"(project concurrency {best}), worker CPU {1000 * through[best][1] / n:.1f} ms per job"
+                )
         finally:
             comfy_process.stop(settings)
-    direct = (direct_a + direct_b) / 2
-    ratio = through / direct
-    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    text = f"""## Orchestrator overhead: generate requests direct to ComfyUI vs through assetgen
+    name = section_name(SECTION, device)
+    text = f"""## Orchestrator overhead on {device}: a plain client vs assetgen, per request
 
-Written by `tools/bench_orchestrator.py --requests {n}` on {platform.machine()}, {os.cpu_count()} cores, Python
-{platform.python_version()}, managed ComfyUI 0.3.75 on the CPU, demo checkpoint, spec `{SPEC}` (128x128, 8 steps,
-2 LoRAs), one variant per request, distinct seeds. Direct = submit the filled template and wait on /history
-(measured before and after, mean). assetgen = job files -> a running `assetgen worker` (separate process, warmed
-up by one job; per-project concurrency 1, so jobs run one after another) -> ComfyUI -> /view -> ingest (PNG +
-WebP preview + asset record), timed from the first job file written to the last job succeeded.
+Written by `tools/bench_orchestrator.py {" ".join(sys.argv[1:])}` on {machine}; managed ComfyUI 0.3.75 computing on
+**{device}**, demo checkpoint, one variant per request, distinct seeds, one run each, all in the same run.
+Direct = a stdlib client queueing a plain core-node graph of the same size, steps, sampler and LoRAs, all
+requests at once. assetgen = the same number of generate job files -> a running `assetgen worker` (warmed up by one job) ->
+ComfyUI (txt2img template) -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded. Ratio =
+assetgen wall time / direct wall time. Worker CPU = the worker process's user+system time (all threads)
+over the timed jobs / requests (start-up and warm-up excluded).
 
-| path | wall time for {n} requests | per request |
-|---|---|---|
-| direct to ComfyUI | {direct:.2f} s (runs: {direct_a:.2f} s, {direct_b:.2f} s) | {direct / n:.2f} s |
-| through assetgen, project concurrency 1 | {through:.2f} s | {through / n:.2f} s |
-| through assetgen, project concurrency 2 | {through_c2:.2f} s | {through_c2 / n:.2f} s |
+| configuration | requests | path | wall time | per request | ratio | worker CPU per job |
+|---|---|---|---|---|---|---|
+{chr(10).join(rows)}
 
-Overhead ratio assetgen / direct: **{ratio:.3f}** with concurrency 1 (jobs strictly one after another, so ComfyUI
-waits while each result is fetched and ingested), **{through_c2 / direct:.3f}** with concurrency 2 (the next
-prompt is queued while the previous one is ingested). Target 1.05. The worker process used {cpu_s:.2f} s of CPU
-in all (start-up, imports and the warm-up job included) and peaked at {rss_mib:.0f} MiB RSS (this benchmark process: {self_rss:.0f} MiB).
+{chr(10).join("- " + line for line in summary)}. Targets: ratio <= 1.03 at 64x64/1 step, <= 1.01 at the demo
+default; worker CPU <= 20 ms per job.
 """
     print(text)
-    write_section(SECTION, text)
+    if not args.no_write:
+        write_section(name, text)
     return 0
 
 

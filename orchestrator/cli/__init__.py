@@ -26,6 +26,7 @@ from assetgen.store import ProjectStore
 COMMAND_MODULES = (
     "orchestrator.cli.project_cmd",
     "orchestrator.cli.comfy_cmd",
+    "orchestrator.cli.pool_cmd",
     "orchestrator.cli.intake_cmd",
     "orchestrator.cli.prompt_cmd",
     "orchestrator.cli.checkpoint_cmd",

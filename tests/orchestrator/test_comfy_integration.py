@@ -18,6 +18,7 @@ from assetgen.errors import ComfyExecutionError
 from assetgen.generation.file_hashes import sha256_file
 from assetgen.generation.plan import plan_generation
 from assetgen.generation.variant_metadata import read_variant_metadata
+from assetgen.generation.workflows import load_template, prompt_for_batch, titles_by_node
 from assetgen.image_files import read_png_text, read_rgba
 from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
@@ -278,3 +279,34 @@ def test_cli_generate_wait_runs_a_generate_job(comfy_env, tmp_path: Path) -> Non
     job = json.loads(result.stdout)
     assert job["status"] == "succeeded" and job["type"] == "generate" and job["output"]["seeds"] == [77]
     assert (root / job["output"]["originalPaths"][0]).is_file()
+
+
+def test_a_new_seed_reuses_the_cached_lora_patch_and_conditioning(comfy_env) -> None:
+    """The seed reaches only the sampler and Save Variants: ComfyUI's execution messages list the checkpoint,
+    the LoRA stack and both text encodes as cached on the second prompt of a spec with a new seed."""
+    settings, state = comfy_env
+    store = ProjectStore(settings.data_dir)
+    template = load_template("txt2img")
+    titles = titles_by_node(template)
+    plan = plan_generation(store, "demo", "potion_icon", variants=2)
+    assert plan.loras and plan.seeds[0] != plan.seeds[1]
+
+    async def cached_nodes(client: ComfyClient) -> list[tuple[set[str], list[int]]]:
+        out = []
+        for index in (0, 1):
+            prompt = prompt_for_batch(template, plan, variant_indices=[index], variant_ids=[f"cache{index}"])
+            entry = await client.wait(await client.submit(prompt))
+            cached = {
+                node
+                for kind, data in entry["status"]["messages"]
+                if kind == "execution_cached"
+                for node in data["nodes"]
+            }
+            out.append((cached, [m["seed"] for m in entry["outputs"][titles["Save Variants"]]["assetgen"]]))
+        return out
+
+    (_, first_seeds), (second_cached, second_seeds) = run(with_client(state.url, cached_nodes))
+    assert first_seeds == [plan.seeds[0]] and second_seeds == [plan.seeds[1]]
+    reused = {titles[t] for t in ("AssetGen Spec", "Checkpoint", "LoRA Policy", "Positive", "Negative")}
+    assert reused <= second_cached, f"re-ran {sorted(reused - second_cached)}"
+    assert not {titles["Sampler"], titles["Save Variants"]} & second_cached

@@ -1,8 +1,10 @@
-"""The managed ComfyUI's command line keeps ComfyUI's own cross-origin check on, and the check works."""
+"""The managed ComfyUI's command line: --cpu unless the runtime's own torch sees CUDA; ComfyUI's own
+cross-origin check stays on, and the check works."""
 
 from __future__ import annotations
 
 import json
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 
 from assetgen.errors import InvalidInput
 from assetgen.settings import Settings
+from orchestrator import comfy_process
 from orchestrator.comfy_process import ComfyRuntime, build_command
 
 RUNTIME = ComfyRuntime(comfyui_dir=Path("/nonexistent/ComfyUI"), python=Path("/usr/bin/python3"))
@@ -77,3 +80,24 @@ def test_the_managed_comfyui_refuses_a_rebinding_host(comfy_env) -> None:
         request = urllib.request.Request(f"{state.url}/system_stats", headers={"Host": host})
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 200
+
+
+def test_the_device_is_asked_of_the_runtime_python(tmp_path: Path) -> None:
+    settings = Settings.from_env(data_dir=tmp_path)
+    try:
+        runtime = comfy_process.resolve_runtime(settings)
+    except Exception as exc:
+        pytest.fail(f"the ComfyUI runtime is missing ({exc}): run `make setup`")
+    # The set-up's runtime holds the CPU build of torch here (no libtorch_cuda), so it says cpu.
+    assert comfy_process.runtime_device(runtime) == "cpu"
+    assert "--cpu" in comfy_process.build_command(settings, runtime, 8188)
+
+
+def test_a_python_without_torch_or_cuda_means_cpu_and_force_cpu_wins(tmp_path: Path) -> None:
+    settings = Settings.from_env(data_dir=tmp_path)
+    fake = comfy_process.ComfyRuntime(comfyui_dir=tmp_path, python=Path(sys.executable))
+    assert comfy_process.runtime_device(fake) == "cpu"  # this venv has no torch
+    missing = comfy_process.ComfyRuntime(comfyui_dir=tmp_path, python=tmp_path / "no-python")
+    assert comfy_process.runtime_device(missing) == "cpu"
+    command = comfy_process.build_command(settings, fake, 8188, force_cpu=True)
+    assert command.count("--cpu") == 1

@@ -73,6 +73,24 @@ def is_link(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
 
 
+def graph_plan(plan: GenerationPlan) -> GenerationPlan:
+    """The plan as the spec node of a cache-friendly template receives it: everything that defines the
+    checkpoint, the LoRA stack and the prompts, nothing that changes per variant (the seeds).
+
+    ComfyUI caches a node's outputs by the signature of its inputs and of all its ancestors; a seed
+    inside the plan JSON would make every new seed re-run the LoRA patch and both text encodes.
+    Metadata does not read ``seeds`` from this plan: Save Variants gets the batch seed on its own input.
+    """
+    return plan.model_copy(update={"seeds": [0]})
+
+
+def seeds_by_node(template: Mapping[str, Any]) -> bool:
+    """True when the template routes the seed through a node titled ``Seed`` (the cache-friendly pattern:
+    the seed reaches only the sampler and Save Variants); False for templates that still take the seed
+    from the spec node or write it into the sampler themselves."""
+    return "Seed" in titles_by_node(template)
+
+
 def prompt_for_batch(
     template: Mapping[str, Any],
     plan: GenerationPlan,
@@ -81,19 +99,31 @@ def prompt_for_batch(
     variant_ids: Sequence[str],
     job_id: str = "",
 ) -> dict[str, Any]:
-    """The prompt that generates the variants ``variant_indices`` (one ComfyUI batch) of ``plan``."""
+    """The prompt that generates the variants ``variant_indices`` (one ComfyUI batch) of ``plan``.
+
+    With a ``Seed`` node (see ``seeds_by_node``) the spec node gets the seed-free ``graph_plan`` and
+    variant index 0, so consecutive prompts of one spec differ only in the Seed node and Save Variants'
+    inputs, and ComfyUI reuses its cached checkpoint, LoRA patch and conditioning.
+    """
     if not variant_indices or len(variant_indices) != len(variant_ids):
         raise InvalidInput("a batch needs as many variant ids as variant indices (at least one)")
     first = variant_indices[0]
     titles = titles_by_node(template)
-    sampler_inputs = template[titles["Sampler"]]["inputs"]
+    for required in ("AssetGen Spec", "Save Variants"):
+        if required not in titles:
+            raise InvalidInput(
+                f"template has no node titled {required!r}; titles: {', '.join(sorted(titles))}"
+            )
+    # Checkpoint, Latent and Sampler are filled where the template has them (a probe graph has none).
+    sampler_inputs = template[titles["Sampler"]]["inputs"] if "Sampler" in titles else {}
     save_inputs = template[titles["Save Variants"]]["inputs"]
+    cache_friendly = seeds_by_node(template)
     values: dict[str, dict[str, Any]] = {
         "AssetGen Spec": {
             "project_id": plan.project_id,
             "spec_id": plan.spec_id,
-            "variant_index": first,
-            "plan_json": plan.model_dump_json(),
+            "variant_index": 0 if cache_friendly else first,
+            "plan_json": (graph_plan(plan) if cache_friendly else plan).model_dump_json(),
         },
         "Checkpoint": {"ckpt_name": plan.checkpoint.file},
         "Latent": {"batch_size": len(variant_indices)},
@@ -102,12 +132,14 @@ def prompt_for_batch(
     }
     if "Make Tileable" in titles and plan.tiling is not None:
         values["Make Tileable"] = {"axes": plan.tiling.axes}
+    if cache_friendly:
+        values["Seed"] = {"value": plan.seeds[first]}
     # Templates with a fixed seed widget (not linked from the spec) get the plan's seed written in.
-    if not is_link(sampler_inputs.get("seed")):
+    if "Sampler" in titles and not is_link(sampler_inputs.get("seed")):
         values["Sampler"]["seed"] = plan.seeds[first]
     if not is_link(save_inputs.get("batch_seed")):
         values["Save Variants"]["batch_seed"] = plan.seeds[first]
-    return fill_by_title(template, values)
+    return fill_by_title(template, {title: inputs for title, inputs in values.items() if title in titles})
 
 
 def prompt_for_frame(

@@ -10,7 +10,7 @@ import folder_paths
 from comfy_api.latest import io
 
 from assetgen.errors import AssetgenError
-from assetgen.generation.variant_metadata import parse_plan
+from assetgen.nodes._context import node_plan
 from assetgen.nodes._model_files import missing_lora_files
 from assetgen.nodes.spec import PLAN
 
@@ -18,7 +18,7 @@ NO_EXTRA = "(none)"
 
 
 def _missing_files(plan_text: str) -> list[str]:
-    return missing_lora_files(parse_plan(plan_text))
+    return missing_lora_files(node_plan(plan_text))
 
 
 class AssetGenApplyLoraStack(io.ComfyNode):
@@ -95,7 +95,7 @@ class AssetGenApplyLoraStack(io.ComfyNode):
         extra_lora: str = NO_EXTRA,
         extra_strength: float = 0.8,
     ) -> io.NodeOutput:
-        resolved = parse_plan(plan)
+        resolved = node_plan(plan)
         missing = _missing_files(plan)
         if missing:
             raise FileNotFoundError(

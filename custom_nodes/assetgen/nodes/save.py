@@ -9,10 +9,10 @@ import folder_paths
 from comfy_api.latest import io
 
 from assetgen.generation.file_hashes import sha256_file
-from assetgen.generation.variant_metadata import PNG_KEY, metadata_for, parse_plan
+from assetgen.generation.variant_metadata import PNG_KEY, metadata_for
 from assetgen.ids import new_ulid, validate_id
 from assetgen.image_files import encode_png, encode_webp
-from assetgen.nodes._context import node_settings
+from assetgen.nodes._context import node_plan, node_settings
 from assetgen.nodes._convert import image_to_rgba_arrays
 from assetgen.nodes.spec import PLAN
 from assetgen.store import write_bytes_atomic
@@ -72,7 +72,7 @@ class AssetGenSaveVariants(io.ComfyNode):
     def execute(
         cls, images, plan: str, variant_index: int, batch_seed: int, job_id: str = "", variant_ids: str = ""
     ) -> io.NodeOutput:
-        resolved = parse_plan(plan)
+        resolved = node_plan(plan)
         arrays = image_to_rgba_arrays(images)
         ids = [v.strip() for v in variant_ids.split(",") if v.strip()] or [new_ulid() for _ in arrays]
         if len(ids) != len(arrays):
@@ -97,8 +97,10 @@ class AssetGenSaveVariants(io.ComfyNode):
                 lora_sha256=lora_hashes,
             )
             text = {PNG_KEY: meta.model_dump_json()}
-            write_bytes_atomic(out_dir / f"{variant_id}.png", encode_png(array, text=text))
-            write_bytes_atomic(out_dir / f"{variant_id}.webp", encode_webp(array))
+            # ComfyUI's output folder is transient (the orchestrator fetches over /view and stores the files
+            # durably in the project): atomic, but no fsync on the GPU host's hot path.
+            write_bytes_atomic(out_dir / f"{variant_id}.png", encode_png(array, text=text), durable=False)
+            write_bytes_atomic(out_dir / f"{variant_id}.webp", encode_webp(array), durable=False)
             saved.append({"filename": f"{variant_id}.png", "subfolder": subfolder, "type": "output"})
             previews.append({"filename": f"{variant_id}.webp", "subfolder": subfolder, "type": "output"})
             metadata.append(json.loads(meta.model_dump_json()))

@@ -9,8 +9,7 @@ from comfy_api.latest import io
 
 from assetgen.errors import AssetgenError
 from assetgen.generation.plan import plan_generation
-from assetgen.generation.variant_metadata import parse_plan
-from assetgen.nodes._context import node_store
+from assetgen.nodes._context import node_plan, node_store
 from assetgen.nodes._model_files import missing_model_files
 
 PLAN = io.Custom("ASSETGEN_PLAN")
@@ -37,7 +36,7 @@ def _resolve_plan_json(
     project_id: str, spec_id: str, plan: str, seed_offset: int, checkpoint: str = FROM_SPEC
 ):
     if plan.strip():
-        return parse_plan(plan)
+        return node_plan(plan)
     # Derived seeds keep an artist's graph reproducible; the policy decides when it is random_recorded.
     return plan_generation(
         node_store(),

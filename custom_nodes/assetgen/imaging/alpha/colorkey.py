@@ -142,7 +142,7 @@ def remove_background_colorkey(rgba: np.ndarray, *, options: RemovalOptions | No
             clear_holes=False,
             remove_specks=False,
         )
-        settled = ndimage.minimum_filter(rough.view(np.uint8), size=7).view(bool)
+        settled = matte.square_filter(rough, 7, largest=False)
         model = refit_background(lab, settled & ~transparent, model)
         background, holes = key_background(distance_to_background(lab, model), threshold, **key)
     foreground = ~background

@@ -20,11 +20,38 @@ _PURITY_WEIGHT = 0.03  # among equally good explanations, prefer the purer (more
 _SNAP = 0.04  # coverage this close to 0 or 1 is noise
 
 
+def square_filter(mask: np.ndarray, size: int, *, largest: bool) -> np.ndarray:
+    """Max (``largest``) or min of each ``size`` x ``size`` window of a bool mask: dilation or erosion by a square.
+
+    The same result as ``ndimage.maximum_filter`` / ``minimum_filter`` (mode "reflect" is numpy's
+    "symmetric" padding), by ``size - 1`` shifted maxima per axis on the padded array: for the small
+    windows used here several times faster than scipy's general 1-D filter on a 512x512 mask.
+    """
+    if size <= 1:
+        return mask.copy()
+    op = np.logical_or if largest else np.logical_and
+    before = size // 2
+    after = size - 1 - before
+    out = mask
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (before, after)
+        padded = np.pad(out, pad, mode="symmetric")
+        length = out.shape[axis]
+        window = padded[(slice(0, length),) if axis == 0 else (slice(None), slice(0, length))].copy()
+        for shift in range(1, size):
+            part = padded[
+                (slice(shift, shift + length),) if axis == 0 else (slice(None), slice(shift, shift + length))
+            ]
+            op(window, part, out=window)
+        out = window
+    return out
+
+
 def edge_band(foreground: np.ndarray) -> np.ndarray:
     """Edge pixels: background within 2 px of the foreground, foreground within 1 px of the background."""
-    fg = foreground.view(np.uint8)
-    near_fg = ndimage.maximum_filter(fg, size=2 * BAND_OUTSIDE_PX + 1).view(bool)
-    all_fg_around = ndimage.minimum_filter(fg, size=2 * BAND_INSIDE_PX + 1).view(bool)
+    near_fg = square_filter(foreground, 2 * BAND_OUTSIDE_PX + 1, largest=True)
+    all_fg_around = square_filter(foreground, 2 * BAND_INSIDE_PX + 1, largest=False)
     return (near_fg & ~foreground) | (foreground & ~all_fg_around)
 
 
@@ -132,9 +159,9 @@ def finish(
     if feather_px > 0:
         alpha8 = feather_alpha(alpha8, feather_px=feather_px)
         rgb8 = bleed_colours(rgb8, colour_known, radius_px=int(np.ceil(feather_px * 1.5)) + 1)
-        colour_known = colour_known | ndimage.maximum_filter(
-            colour_known.view(np.uint8), size=2 * (int(np.ceil(feather_px * 1.5)) + 1) + 1
-        ).view(bool)
+        colour_known = colour_known | square_filter(
+            colour_known, 2 * (int(np.ceil(feather_px * 1.5)) + 1) + 1, largest=True
+        )
     keep = (alpha8 > 0) | colour_known
     out = np.empty((*alpha8.shape, 4), dtype=np.uint8)
     np.multiply(rgb8, keep[:, :, None], out=out[:, :, :3], casting="unsafe")

@@ -1,0 +1,136 @@
+"""The worker's index of active jobs: claims read only what changed, not every job file of a project.
+
+A project accumulates thousands of finished jobs; parsing all of them on every claim made a claim cost
+grow with the project's history. The index keeps, per job file, its (inode, size, mtime) and the parsed
+job while it is queued or running (finished jobs are remembered as finished and never parsed again until
+their file changes). Every store write is an atomic rename, which changes the file's inode and the folder's
+mtime, so:
+
+- a folder whose mtime has not changed since the last look is not listed again (nothing was added,
+  replaced or removed), unless that mtime is too recent to trust (timestamps are coarse) or
+  ``full_rescan_s`` has passed (the safety net for in-place hand edits);
+- a listed file whose stat is unchanged is not read again.
+
+Callers get deep copies (a claim mutates the job it takes). Used under the project's job lock by claims.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assetgen.clock import now_iso
+from assetgen.errors import AssetgenError, InvalidInput, NotFound
+from assetgen.ids import validate_id
+from assetgen.models import Job
+from assetgen.store import ProjectStore, write_bytes_atomic
+
+log = logging.getLogger(__name__)
+
+ACTIVE = ("queued", "running")
+# A folder mtime this close to now may still change within the same timestamp tick: do not trust it.
+FRESH_MTIME_S = 0.05
+
+
+@dataclass
+class _Folder:
+    mtime_ns: int = -1
+    listed_at: float = 0.0
+    files: dict[str, tuple[tuple[int, int, int], Job | None]] = field(default_factory=dict)
+
+
+class JobIndex:
+    """Active jobs per project, re-reading only job files that changed (see the module docstring)."""
+
+    def __init__(self, *, full_rescan_s: float = 30.0) -> None:
+        self.full_rescan_s = full_rescan_s
+        self._folders: dict[tuple[str, str], _Folder] = {}
+        self.parsed = 0  # job files parsed so far (for tests and benchmarks)
+
+    def active_jobs(self, store: ProjectStore, project_id: str) -> list[Job]:
+        """Queued and running jobs of the project, oldest first (a copy each). Unreadable job files are
+        replaced by a failed job carrying the parse error (the original bytes kept beside it)."""
+        store.record_path(project_id, "jobs", "probe")  # validates the project id
+        folder_path = store.project_dir(project_id) / "jobs"
+        folder = self._folders.setdefault((str(store.root), project_id), _Folder())
+        try:
+            mtime_ns = folder_path.stat().st_mtime_ns
+        except FileNotFoundError:
+            folder.files.clear()
+            return []
+        now = time.time()
+        trusted = (
+            mtime_ns == folder.mtime_ns
+            and now - mtime_ns / 1e9 > FRESH_MTIME_S
+            and time.monotonic() - folder.listed_at < self.full_rescan_s
+        )
+        if not trusted:
+            self._rescan(store, project_id, folder_path, folder)
+            folder.mtime_ns = mtime_ns
+            folder.listed_at = time.monotonic()
+        jobs = [job for _, job in folder.files.values() if job is not None]
+        return [job.model_copy(deep=True) for job in sorted(jobs, key=lambda j: (j.created_at or "", j.id))]
+
+    def has_active(self, store: ProjectStore) -> bool:
+        """True when any project under the store has a queued or running job."""
+        return any(self.active_jobs(store, project_id) for project_id in store.list_projects())
+
+    def _rescan(self, store: ProjectStore, project_id: str, folder_path: Path, folder: _Folder) -> None:
+        seen: dict[str, tuple[tuple[int, int, int], Job | None]] = {}
+        with os.scandir(folder_path) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".json") or entry.name.startswith("."):
+                    continue
+                job_id = entry.name[: -len(".json")]
+                try:
+                    validate_id(job_id)
+                    stat = entry.stat()
+                except (InvalidInput, FileNotFoundError):
+                    continue
+                key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+                cached = folder.files.get(job_id)
+                if cached is not None and cached[0] == key:
+                    seen[job_id] = cached
+                    continue
+                job = self._read(store, project_id, job_id)
+                if job is None:
+                    continue
+                self.parsed += 1
+                seen[job_id] = (key, job if job.status in ACTIVE else None)
+        folder.files = seen
+
+    @staticmethod
+    def _read(store: ProjectStore, project_id: str, job_id: str) -> Job | None:
+        try:
+            return store.read(project_id, "jobs", job_id)
+        except NotFound:
+            return None
+        except AssetgenError as exc:
+            return mark_corrupt(store, project_id, job_id, exc)
+
+
+def mark_corrupt(store: ProjectStore, project_id: str, job_id: str, exc: Exception) -> Job:
+    """Replace an unreadable job file by a failed job naming the parse error; keep its bytes as ``.corrupt``,
+    so it is neither retried forever nor blocking the others. Called under the project's job lock."""
+    path = store.record_path(project_id, "jobs", job_id)
+    keep = Path(f"{path}.corrupt")
+    if not keep.exists():
+        write_bytes_atomic(keep, path.read_bytes())  # atomic like every other write
+    now = now_iso()
+    failed = Job(
+        id=job_id,
+        project_id=project_id,
+        type="unknown",
+        status="failed",
+        created_at=now,
+        updated_at=now,
+        finished_at=now,
+        error=f"unreadable job file: {exc}",
+        error_class="non_retryable",
+    )
+    store.write(project_id, "jobs", failed)
+    log.warning("project=%s job=%s unreadable, marked failed: %s", project_id, job_id, exc)
+    return failed

@@ -1,0 +1,40 @@
+"""The worker's JobIndex parses only job files that changed; finished jobs are not parsed again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assetgen.jobs import create_job
+from assetgen.models import Job
+from assetgen.store import ProjectStore
+from orchestrator.job_index import JobIndex
+
+
+def test_only_changed_job_files_are_parsed_again(demo_store: ProjectStore) -> None:
+    index = JobIndex(full_rescan_s=0)  # list the folder every time: the stat check alone must do the work
+    jobs = [create_job(demo_store, "demo", "bg_remove", {"assetId": f"a{i}"}) for i in range(5)]
+    assert [j.id for j in index.active_jobs(demo_store, "demo")] == [j.id for j in jobs]
+    assert index.parsed == 5
+    assert len(index.active_jobs(demo_store, "demo")) == 5 and index.parsed == 5
+
+    done: Job = demo_store.read("demo", "jobs", jobs[0].id)
+    done.status = "succeeded"
+    demo_store.write("demo", "jobs", done)
+    active = index.active_jobs(demo_store, "demo")
+    assert [j.id for j in active] == [j.id for j in jobs[1:]] and index.parsed == 6
+    assert len(index.active_jobs(demo_store, "demo")) == 4 and index.parsed == 6
+
+    active[0].status = "running"  # callers get copies: the index is not changed through them
+    assert index.active_jobs(demo_store, "demo")[0].status == "queued"
+
+
+def test_a_corrupt_job_file_becomes_a_failed_job(demo_store: ProjectStore) -> None:
+    index = JobIndex()
+    good = create_job(demo_store, "demo", "bg_remove", {"assetId": "x"})
+    bad = demo_store.record_path("demo", "jobs", "broken1")
+    bad.write_text('{"id": "broken1", "status": ')
+    assert [j.id for j in index.active_jobs(demo_store, "demo")] == [good.id]
+    broken: Job = demo_store.read("demo", "jobs", "broken1")
+    assert broken.status == "failed" and "unreadable job file" in broken.error
+    assert Path(f"{bad}.corrupt").is_file()
+    assert index.has_active(demo_store)

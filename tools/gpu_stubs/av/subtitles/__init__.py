@@ -1,0 +1,1 @@
+"""Stand-in: see av/__init__.py."""

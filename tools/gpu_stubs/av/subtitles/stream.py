@@ -1,0 +1,7 @@
+"""Stand-in: see av/__init__.py."""
+
+from av import _Placeholder
+
+
+class SubtitleStream(_Placeholder):
+    pass
