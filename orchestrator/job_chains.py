@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assetgen.models import TERMINAL_STATUSES, Job
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
+from orchestrator import comfy_process
 from orchestrator.progress_bar import ProgressBar
 from orchestrator.worker import Worker
 
@@ -49,3 +50,19 @@ async def run_chains(
     finally:
         stop.set()
         await task
+
+
+def run_job_here(
+    settings: Settings, project_id: str, job_id: str, *, label: str, show_progress: bool, keep_comfy: bool
+) -> Job:
+    """``--wait`` for one queued job: work on it (and what it chains) in this process and return it as it
+    ended. A managed ComfyUI this started is stopped afterwards unless ``keep_comfy``."""
+    comfy_was_running = bool(settings.comfyui_urls) or comfy_process.status(settings)["running"]
+    try:
+        jobs = asyncio.run(
+            run_chains(settings, project_id, [job_id], label=label, show_progress=show_progress)
+        )
+    finally:
+        if not comfy_was_running and not keep_comfy:
+            comfy_process.stop(settings)
+    return jobs[0]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from assetgen.generation.plan import plan_generation
 from assetgen.jobs import create_job, generate_job_input
 from assetgen.models import Job
-from orchestrator import comfy_process
 from orchestrator.cli import CliContext
-from orchestrator.job_chains import run_chains
+from orchestrator.job_chains import run_job_here
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,20 +38,14 @@ def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.wait:
         ctx.emit(job.model_dump(mode="json"), f"queued generate job {job.id}; `assetgen worker` runs it")
         return 0
-    comfy_was_running = bool(ctx.settings.comfyui_urls) or comfy_process.status(ctx.settings)["running"]
-    try:
-        (final,) = asyncio.run(
-            run_chains(
-                ctx.settings,
-                args.project_id,
-                [job.id],
-                label=f"generate {args.spec_id}",
-                show_progress=not ctx.as_json,
-            )
-        )
-    finally:
-        if not comfy_was_running and not args.keep_comfy:
-            comfy_process.stop(ctx.settings)
+    final = run_job_here(
+        ctx.settings,
+        args.project_id,
+        job.id,
+        label=f"generate {args.spec_id}",
+        show_progress=not ctx.as_json,
+        keep_comfy=args.keep_comfy,
+    )
     ctx.emit(final.model_dump(mode="json"), lambda: describe(final))
     return 0 if final.status == "succeeded" else 1
 

@@ -17,7 +17,6 @@ generated seamless, the transition bands repainted, and the set stored in files/
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
 from assetgen.errors import InvalidInput
@@ -28,9 +27,8 @@ from assetgen.imaging.seams import measure_seams, repeat_grid
 from assetgen.jobs import create_job
 from assetgen.post.tileset import LAYOUTS, build_tileset
 from assetgen.store import write_bytes_atomic
-from orchestrator import comfy_process
 from orchestrator.cli import EXIT_FAILED, CliContext
-from orchestrator.job_chains import run_chains
+from orchestrator.job_chains import run_job_here
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -153,20 +151,14 @@ def cmd_generate(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.wait:
         ctx.emit(job.model_dump(mode="json"), f"queued tileset job {job.id}; `assetgen worker` runs it")
         return 0
-    comfy_was_running = bool(ctx.settings.comfyui_urls) or comfy_process.status(ctx.settings)["running"]
-    try:
-        (final,) = asyncio.run(
-            run_chains(
-                ctx.settings,
-                args.project_id,
-                [job.id],
-                label=f"tileset {args.spec_id}",
-                show_progress=not ctx.as_json,
-            )
-        )
-    finally:
-        if not comfy_was_running and not args.keep_comfy:
-            comfy_process.stop(ctx.settings)
+    final = run_job_here(
+        ctx.settings,
+        args.project_id,
+        job.id,
+        label=f"tileset {args.spec_id}",
+        show_progress=not ctx.as_json,
+        keep_comfy=args.keep_comfy,
+    )
     if final.status != "succeeded":
         ctx.emit(final.model_dump(mode="json"), f"tileset job {final.id} {final.status}: {final.error}")
         return EXIT_FAILED
