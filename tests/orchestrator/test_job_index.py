@@ -12,7 +12,9 @@ from orchestrator.job_index import JobIndex
 
 def test_only_changed_job_files_are_parsed_again(demo_store: ProjectStore) -> None:
     index = JobIndex(full_rescan_s=0)  # list the folder every time: the stat check alone must do the work
-    jobs = [create_job(demo_store, "demo", "bg_remove", {"assetId": f"a{i}"}) for i in range(5)]
+    created = [create_job(demo_store, "demo", "bg_remove", {"assetId": f"a{i}"}) for i in range(5)]
+    # Oldest first; jobs made in the same millisecond are ordered by id (ULIDs are random within one).
+    jobs = sorted(created, key=lambda j: (j.created_at or "", j.id))
     assert [j.id for j in index.active_jobs(demo_store, "demo")] == [j.id for j in jobs]
     assert index.parsed == 5
     assert len(index.active_jobs(demo_store, "demo")) == 5 and index.parsed == 5
