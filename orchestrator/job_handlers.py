@@ -19,7 +19,6 @@ from assetgen.export.tileset_files import store_tileset
 from assetgen.generation.anchor_frames import plan_anchor_frames
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_from_input
-from assetgen.ids import default_atlas_id
 from assetgen.image_files import read_rgba
 from assetgen.models import GenerateInput, Job
 from assetgen.models.base import parse_model
@@ -34,18 +33,15 @@ from assetgen.models.job import (
     GenerateOutput,
     TilesetInput,
 )
-from assetgen.post.atlas_build import build_atlas, pack_atlas
+from assetgen.post.atlas_build import pack_atlas
 from assetgen.post.bg_remove import handle_bg_remove_job
-from assetgen.post.frame_alignment import align_version_frames, frame_sources
+from assetgen.post.frame_alignment import align_and_pack
 from assetgen.post.pixelate import handle_pixelate_job
 from assetgen.review.autopilot import (
-    export_profiles_for,
-    limits_for,
+    frames_review_round,
     review_round,
-    spawn_follow_up,
     start_round,
 )
-from assetgen.review.consistency import DEFAULT_MIN_SCORE, review_frames
 from assetgen.settings import Settings
 from assetgen.store import ProjectStore
 from orchestrator.comfy_pool import Requirements
@@ -216,81 +212,15 @@ async def run_generate_frames(ctx: JobContext) -> dict[str, Any]:
 
 
 async def run_frames_review(ctx: JobContext) -> dict[str, Any]:
-    """Score every frame against the anchor; regenerate only the outliers (while attempts are left), else
-    cut the frames out and align them (bg_remove -> frames_align -> exports)."""
+    """Score every frame against the anchor; repair only the outliers, else cut out and align."""
     request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
-    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
-    review = await asyncio.to_thread(
-        review_frames,
-        ctx.store,
-        ctx.job.project_id,
-        spec.id,
-        request.version_id,
-        min_score=request.min_score if request.min_score is not None else DEFAULT_MIN_SCORE,
-        method=request.method,
-    )
-    output = review.as_output()
-    if review.outliers and request.attempt < limits_for(spec).max_attempts:
-        again = request.model_copy(update={"attempt": request.attempt + 1}).model_dump(
-            mode="json", by_alias=True, exclude_none=True
-        )
-        repair = {
-            "specId": spec.id,
-            "onlyFrames": list(review.outliers),
-            "replaceVersionId": request.version_id,
-            "seedOffset": 7919 * request.attempt,
-            "nextJobs": [{"type": "frames_review", "input": again}],
-        }
-        output["spawnedJobIds"] = [
-            spawn_follow_up(ctx.store, ctx.job, request.attempt, "generate_frames", repair)
-        ]
-        return output
-    asset = ctx.store.read(ctx.job.project_id, "assets", spec.id)
-    version = next(v for v in asset.versions if v.id == request.version_id)
-    align = request.model_dump(mode="json", by_alias=True, exclude_none=True)
-    bg = {
-        "assetId": spec.id,
-        "versionId": request.version_id,
-        "variantIds": [v.id for v in version.variants],
-        "method": request.method,
-        "nextJobs": [{"type": "frames_align", "input": align}],
-    }
-    output["spawnedJobIds"] = [spawn_follow_up(ctx.store, ctx.job, 90, "bg_remove", bg)]
-    return output
+    return await asyncio.to_thread(frames_review_round, ctx.store, ctx.job, request)
 
 
 async def run_frames_align(ctx: JobContext) -> dict[str, Any]:
-    """One pivot for every frame (all directions), then the atlas (one animation per direction), then the
-    exports."""
+    """One pivot for every frame, the atlas (one animation per direction), then the exports."""
     request = parse_model(FramesReviewInput, ctx.job.input, where=f"job {ctx.job.id} input")
-    spec = ctx.store.read(ctx.job.project_id, "specs", request.spec_id)
-    project = ctx.job.project_id
-    alignment = await asyncio.to_thread(align_version_frames, ctx.store, project, spec.id, request.version_id)
-    anim = spec.output.animation if spec.output and spec.output.animation else None
-    sources, animations = await asyncio.to_thread(
-        frame_sources,
-        ctx.store,
-        project,
-        spec.id,
-        request.version_id,
-        fps=anim.fps if anim else 12,
-        loop=anim.loop if anim else True,
-    )
-    atlas_id = default_atlas_id(spec.id)
-    built = await asyncio.to_thread(
-        build_atlas, ctx.store, project, atlas_id, sources, animations=animations, job_id=ctx.job.id
-    )
-    profiles = export_profiles_for(ctx.store, ctx.job.project_id, request.export_profiles)
-    spawned = [
-        spawn_follow_up(ctx.store, ctx.job, 100 + i, "export", {"profileId": p, "atlasIds": [atlas_id]})
-        for i, p in enumerate(profiles)
-    ]
-    return {
-        "alignment": alignment,
-        "atlasId": built.atlas.id,
-        "animations": [a.name for a in built.atlas.animations],
-        "spawnedJobIds": spawned,
-    }
+    return await asyncio.to_thread(align_and_pack, ctx.store, ctx.job, request)
 
 
 HANDLERS: Mapping[str, Handler] = MappingProxyType(

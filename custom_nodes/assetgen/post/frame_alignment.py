@@ -14,13 +14,16 @@ from typing import Any
 import numpy as np
 
 from assetgen.errors import InvalidInput, NotFound
+from assetgen.ids import default_atlas_id
 from assetgen.image_files import encode_png, read_rgba
 from assetgen.imaging.contact_sheet import contact_sheet
 from assetgen.imaging.frame_alignment import align_frames, strip_jitter
 from assetgen.imaging.poses import pose_guides
-from assetgen.models import Asset
+from assetgen.models import Asset, AssetSpec, Job
 from assetgen.models.atlas import AtlasAnimation
-from assetgen.post.atlas_build import FrameSource
+from assetgen.models.job import FramesReviewInput
+from assetgen.post.atlas_build import FrameSource, build_atlas
+from assetgen.review.autopilot import export_profiles_for, spawn_follow_up
 from assetgen.store import ProjectStore, asset_lock
 
 log = logging.getLogger(__name__)
@@ -152,3 +155,32 @@ def strip_with_guides(store: ProjectStore, project_id: str, asset_id: str, versi
         items += [(f"pose {n.rsplit('_', 1)[-1]}", guide) for _, n, guide, _ in frames]
         items += [(n, image) for _, n, _, image in frames]
     return contact_sheet(items, cell_px=96, columns=columns)
+
+
+def align_and_pack(store: ProjectStore, job: Job, request: FramesReviewInput) -> dict[str, Any]:
+    """What a ``frames_align`` job does: one pivot for every frame (all directions), the atlas with one
+    animation per direction, then one export per profile."""
+    spec: AssetSpec = store.read(job.project_id, "specs", request.spec_id)
+    alignment = align_version_frames(store, job.project_id, spec.id, request.version_id)
+    anim = spec.output.animation if spec.output and spec.output.animation else None
+    sources, animations = frame_sources(
+        store,
+        job.project_id,
+        spec.id,
+        request.version_id,
+        fps=anim.fps if anim else 12,
+        loop=anim.loop if anim else True,
+    )
+    atlas_id = default_atlas_id(spec.id)
+    built = build_atlas(store, job.project_id, atlas_id, sources, animations=animations, job_id=job.id)
+    profiles = export_profiles_for(store, job.project_id, request.export_profiles)
+    spawned = [
+        spawn_follow_up(store, job, 100 + i, "export", {"profileId": p, "atlasIds": [atlas_id]})
+        for i, p in enumerate(profiles)
+    ]
+    return {
+        "alignment": alignment,
+        "atlasId": built.atlas.id,
+        "animations": [a.name for a in built.atlas.animations],
+        "spawnedJobIds": spawned,
+    }

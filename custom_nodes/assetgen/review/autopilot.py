@@ -24,8 +24,9 @@ from assetgen.image_files import read_rgba
 from assetgen.imaging.alpha import remove_background
 from assetgen.jobs import create_job, ensure_child_job, generate_job_input
 from assetgen.models import Asset, AssetSpec, Job, NextJob
-from assetgen.models.job import AutopilotInput, AutopilotOutput
+from assetgen.models.job import AutopilotInput, AutopilotOutput, FramesReviewInput
 from assetgen.models.spec import QualityLimits
+from assetgen.review.consistency import DEFAULT_MIN_SCORE, review_frames
 from assetgen.review.decisions import set_note, set_primary
 from assetgen.review.pixel_review import pixel_art_checks
 from assetgen.review.quality import VariantQuality, dhash, evaluate_variant, near_duplicates
@@ -352,4 +353,49 @@ def review_round(store: ProjectStore, job: Job, request: AutopilotInput) -> Auto
         else:
             bg = approved_follow_up(spec, decision, method=request.method, profiles=profiles)
             output.spawned_job_ids = [spawn_follow_up(store, job, 1, "bg_remove", bg)]
+    return output
+
+
+def frames_review_round(store: ProjectStore, job: Job, request: FramesReviewInput) -> dict[str, Any]:
+    """What a ``frames_review`` job does: score every frame against the anchor; while attempts are left,
+    regenerate only the outliers (in place, with an offset seed) and review again; else cut the frames out
+    and align them (bg_remove -> frames_align -> exports)."""
+    spec: AssetSpec = store.read(job.project_id, "specs", request.spec_id)
+    review = review_frames(
+        store,
+        job.project_id,
+        spec.id,
+        request.version_id,
+        min_score=request.min_score if request.min_score is not None else DEFAULT_MIN_SCORE,
+        method=request.method,
+    )
+    output = review.as_output()
+    if review.outliers and request.attempt < limits_for(spec).max_attempts:
+        again = request.model_copy(update={"attempt": request.attempt + 1}).model_dump(
+            mode="json", by_alias=True, exclude_none=True
+        )
+        repair = {
+            "specId": spec.id,
+            "onlyFrames": list(review.outliers),
+            "replaceVersionId": request.version_id,
+            "seedOffset": 7919 * request.attempt,
+            "nextJobs": [{"type": "frames_review", "input": again}],
+        }
+        output["spawnedJobIds"] = [spawn_follow_up(store, job, request.attempt, "generate_frames", repair)]
+        return output
+    asset: Asset = store.read(job.project_id, "assets", spec.id)
+    version = next(v for v in asset.versions if v.id == request.version_id)
+    bg = {
+        "assetId": spec.id,
+        "versionId": request.version_id,
+        "variantIds": [v.id for v in version.variants],
+        "method": request.method,
+        "nextJobs": [
+            {
+                "type": "frames_align",
+                "input": request.model_dump(mode="json", by_alias=True, exclude_none=True),
+            }
+        ],
+    }
+    output["spawnedJobIds"] = [spawn_follow_up(store, job, 90, "bg_remove", bg)]
     return output
