@@ -61,6 +61,14 @@ class Settings(BaseModel):
     api_token: str | None = Field(
         default=None, repr=False, description="ASSETGEN_API_TOKEN: the bearer token of `assetgen serve`."
     )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="ASSETGEN_ALLOWED_HOSTS: more Host names `assetgen serve` answers (comma-separated).",
+    )
+    allow_origins: tuple[str, ...] = Field(
+        default=(),
+        description="ASSETGEN_ALLOW_ORIGINS: other origins `assetgen serve` accepts (comma-separated).",
+    )
 
     def rembg_dir(self) -> Path:
         """The rembg home: ``rembg_home`` or ``<cache_dir>/rembg`` (where set-up puts u2netp)."""
@@ -92,7 +100,14 @@ class Settings(BaseModel):
             worker_project_concurrency=_int_from_env(env, "ASSETGEN_WORKER_PROJECT_CONCURRENCY", 1),
             worker_project_lock_ttl_ms=_int_from_env(env, "ASSETGEN_WORKER_PROJECT_LOCK_TTL_MS", 30000),
             api_token=env.get("ASSETGEN_API_TOKEN", "").strip() or None,
+            allowed_hosts=_listed(env.get("ASSETGEN_ALLOWED_HOSTS", "")),
+            allow_origins=_listed(env.get("ASSETGEN_ALLOW_ORIGINS", "")),
         )
+
+
+def _listed(value: str) -> tuple[str, ...]:
+    """The non-blank items of a comma-separated variable."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _int_from_env(env: Mapping[str, str], name: str, default: int) -> int:

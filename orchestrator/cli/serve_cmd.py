@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
-import os
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from assetgen.errors import InvalidInput
 from assetgen.origins import SitePolicy
+from assetgen.settings import Settings
 from orchestrator.cli import CliContext, UsageError
 
 if TYPE_CHECKING:
@@ -82,16 +82,13 @@ def resolve_token(args: argparse.Namespace, env: Mapping[str, str]) -> str | Non
     return (args.token or env.get(TOKEN_ENV, "")).strip() or None
 
 
-def _listed(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def resolve_site_policy(args: argparse.Namespace, env: Mapping[str, str]) -> SitePolicy:
-    """Allowed Host names and origins from the options plus the environment; a malformed one is a usage error."""
+def resolve_site_policy(args: argparse.Namespace, settings: Settings) -> SitePolicy:
+    """Allowed Host names and origins from the options plus the settings (the environment); a malformed one
+    is a usage error."""
     try:
         return SitePolicy.build(
-            hosts=[*args.allowed_host, *_listed(env.get(ALLOWED_HOSTS_ENV, ""))],
-            origins=[*args.allow_origin, *_listed(env.get(ALLOW_ORIGINS_ENV, ""))],
+            hosts=[*args.allowed_host, *settings.allowed_hosts],
+            origins=[*args.allow_origin, *settings.allow_origins],
         )
     except InvalidInput as exc:
         raise UsageError(str(exc)) from exc
@@ -99,7 +96,7 @@ def resolve_site_policy(args: argparse.Namespace, env: Mapping[str, str]) -> Sit
 
 def cmd_serve(args: argparse.Namespace, ctx: CliContext) -> int:
     token = resolve_token(args, {TOKEN_ENV: ctx.settings.api_token or ""})
-    site_policy = resolve_site_policy(args, os.environ)
+    site_policy = resolve_site_policy(args, ctx.settings)
     if not is_loopback(args.host) and not token:
         raise UsageError(
             f"refusing to listen on {args.host} without a token; pass --token/--token-file or set {TOKEN_ENV}"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from assetgen.origins import SitePolicy
+from assetgen.settings import Settings
 from orchestrator.cli import UsageError
 from orchestrator.cli.serve_cmd import (
     ALLOW_ORIGINS_ENV,
@@ -107,15 +108,15 @@ def test_resolve_site_policy() -> None:
     def args(**kw: object) -> argparse.Namespace:
         return argparse.Namespace(**{"allowed_host": [], "allow_origin": [], **kw})
 
-    assert resolve_site_policy(args(), {}) == SitePolicy()
+    assert resolve_site_policy(args(), Settings.from_env({})) == SitePolicy()
     policy = resolve_site_policy(
         args(allowed_host=["Assets.LAN"], allow_origin=["http://localhost:5173"]),
-        {ALLOWED_HOSTS_ENV: " a.lan , b.lan,", ALLOW_ORIGINS_ENV: "https://tools.lan"},
+        Settings.from_env({ALLOWED_HOSTS_ENV: " a.lan , b.lan,", ALLOW_ORIGINS_ENV: "https://tools.lan"}),
     )
     assert policy.allowed_hosts == {"assets.lan", "a.lan", "b.lan"}
     assert policy.allowed_origins == {"http://localhost:5173", "https://tools.lan:443"}
     with pytest.raises(UsageError, match="allow-origin"):
-        resolve_site_policy(args(allow_origin=["*"]), {})
+        resolve_site_policy(args(allow_origin=["*"]), Settings.from_env({}))
 
 
 def test_a_bad_allow_origin_is_one_line_and_exit_2(tmp_path: Path) -> None:
