@@ -342,6 +342,22 @@ def logical_size(rgba: np.ndarray, options: PixelArtOptions) -> tuple[int, int, 
     return (w - grid.offset_x) // grid.cell_px or 1, (h - grid.offset_y) // grid.cell_px or 1, grid
 
 
+def _downscale_with_options(
+    rgba: np.ndarray, options: PixelArtOptions, width: int, height: int, grid: Grid | None
+) -> np.ndarray:
+    """``downscale_cells`` to ``width`` x ``height`` on ``grid`` with the options' cell colour and alpha rules."""
+    return downscale_cells(
+        rgba,
+        width=width,
+        height=height,
+        offset_x=grid.offset_x if grid else 0,
+        offset_y=grid.offset_y if grid else 0,
+        cell_color=options.cell_color,
+        alpha_threshold=options.alpha_threshold,
+        coverage=options.coverage,
+    )
+
+
 def pixelate(rgba: np.ndarray, palette: np.ndarray, options: PixelArtOptions | None = None) -> PixelArtResult:
     """Make ``rgba`` exact pixel art at its logical size: on the grid, in ``palette``, alpha 0/255."""
     options = options or PixelArtOptions()
@@ -352,16 +368,7 @@ def pixelate(rgba: np.ndarray, palette: np.ndarray, options: PixelArtOptions | N
     h, w = rgba.shape[:2]
     if width > w or height > h:
         raise InvalidInput(f"pixel-art size {width}x{height} is larger than the {w}x{h} image")
-    small = downscale_cells(
-        rgba,
-        width=width,
-        height=height,
-        offset_x=grid.offset_x if grid else 0,
-        offset_y=grid.offset_y if grid else 0,
-        cell_color=options.cell_color,
-        alpha_threshold=options.alpha_threshold,
-        coverage=options.coverage,
-    )
+    small = _downscale_with_options(rgba, options, width, height, grid)
     out = quantize_to_palette(small, palette, dither=options.dither)
     if options.outline:
         out = add_outline(out, darkest_color(palette))
@@ -405,16 +412,7 @@ def palette_from_anchor(rgba: np.ndarray, options: PixelArtOptions, *, max_color
     """k colours of an anchor image, taken after its per-cell downscale (so they are colours the cells of
     the pixel art really have, not stray anti-aliasing shades); deterministic."""
     width, height, grid = logical_size(rgba, options)
-    small = downscale_cells(
-        rgba,
-        width=width,
-        height=height,
-        offset_x=grid.offset_x if grid else 0,
-        offset_y=grid.offset_y if grid else 0,
-        cell_color=options.cell_color,
-        alpha_threshold=options.alpha_threshold,
-        coverage=options.coverage,
-    )
+    small = _downscale_with_options(rgba, options, width, height, grid)
     return extract_palette(small, max_colors=max_colors)
 
 
