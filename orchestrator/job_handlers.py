@@ -16,10 +16,9 @@ from typing import Any
 from assetgen.errors import InvalidInput
 from assetgen.export.build import export_targets
 from assetgen.export.tileset_files import store_tileset
-from assetgen.generation.anchor_frames import plan_anchor_frames
+from assetgen.generation.anchor_frames import plan_anchor_frames, read_reference_anchor
 from assetgen.generation.model_files import hash_cache_file, model_roots, require_plan_checkpoint_matches
 from assetgen.generation.plan import plan_from_input
-from assetgen.image_files import read_rgba
 from assetgen.models import GenerateInput, Job
 from assetgen.models.base import parse_model
 from assetgen.models.generation import GenerationPlan
@@ -177,11 +176,9 @@ async def run_generate_frames(ctx: JobContext) -> dict[str, Any]:
     request = parse_model(FramesInput, ctx.job.input, where=f"job {ctx.job.id} input")
     anchor_image = None
     if request.anchor_path:
-        if not request.anchor_path.startswith(f"projects/{ctx.job.project_id}/files/"):
-            raise InvalidInput(
-                f"anchorPath must be a file of this project (projects/{ctx.job.project_id}/files/...)"
-            )
-        anchor_image = await asyncio.to_thread(read_rgba, ctx.store.resolve(request.anchor_path))
+        anchor_image = await asyncio.to_thread(
+            read_reference_anchor, ctx.store, ctx.job.project_id, request.anchor_path
+        )
     frames_plan = await asyncio.to_thread(
         plan_anchor_frames,
         ctx.store,

@@ -142,6 +142,14 @@ def find_anchor(asset: Asset, variant_id: str | None = None) -> tuple[str, str, 
     raise NotFound(f"asset {asset.id!r} has no {what} to anchor the frames; generate and approve one first")
 
 
+def read_reference_anchor(store: ProjectStore, project_id: str, anchor_path: str) -> np.ndarray:
+    """A stored reference image of ``project_id`` (``projects/<p>/files/...``) to use as the anchor; a path
+    to another project or outside ``files/`` is InvalidInput."""
+    if not anchor_path.startswith(f"projects/{project_id}/files/"):
+        raise InvalidInput(f"anchorPath must be a file of this project (projects/{project_id}/files/...)")
+    return read_rgba(store.resolve(anchor_path))
+
+
 def blend_init(anchor: np.ndarray, mannequin: np.ndarray, *, pose_strength: float) -> np.ndarray:
     """The init image of a frame: the anchor (fitted to the frame size) mixed with the mannequin, opaque."""
     h, w = mannequin.shape[:2]
