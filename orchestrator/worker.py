@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from assetgen.clock import now_iso
-from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput, NotFound
+from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput
 from assetgen.ids import new_ulid
 from assetgen.jobs import enqueue_children, error_class_of, record_failure
 from assetgen.models import Job
@@ -32,7 +32,7 @@ from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool, Requirements
 from orchestrator.job_file_watch import watch_job_files
 from orchestrator.job_handlers import JobContext, get_handler
-from orchestrator.job_index import JobIndex, mark_corrupt
+from orchestrator.job_index import JobIndex
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
 
 log = logging.getLogger(__name__)
@@ -411,19 +411,3 @@ class _JobRun:
             if current.cancel_requested:
                 self.canceled.set()
                 return
-
-
-def _read_jobs_marking_corrupt(store: ProjectStore, project_id: str) -> list[Job]:
-    """The project's queued and running jobs, oldest first, reading every job file (no index); a job file
-    that cannot be read is marked failed (``job_index.mark_corrupt``). Called under the project's job lock."""
-    jobs = []
-    for job_id in store.list_ids(project_id, "jobs"):
-        try:
-            jobs.append(store.read(project_id, "jobs", job_id))
-        except NotFound:
-            continue
-        except AssetgenError as exc:
-            jobs.append(mark_corrupt(store, project_id, job_id, exc))
-    return sorted(
-        (j for j in jobs if j.status in ("queued", "running")), key=lambda j: (j.created_at or "", j.id)
-    )

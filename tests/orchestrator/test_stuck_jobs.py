@@ -10,8 +10,8 @@ from assetgen.models import Job
 from assetgen.models.job import Lease
 from assetgen.models.project import RetryPolicy
 from assetgen.store import ProjectStore
+from orchestrator.job_index import JobIndex
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, slots_path, update_owned_job
-from orchestrator.worker import _read_jobs_marking_corrupt
 
 CONFIG = LeaseConfig(concurrency=1, lock_ttl_ms=30000)
 
@@ -23,7 +23,8 @@ def set_policy(store: ProjectStore, **fields) -> None:
 
 
 def claim(store: ProjectStore, worker: str) -> Job | None:
-    return claim_next_job(store, "demo", worker, CONFIG, read_jobs=_read_jobs_marking_corrupt)
+    # A fresh index reads every job file, as a worker's first claim does.
+    return claim_next_job(store, "demo", worker, CONFIG, read_jobs=JobIndex().active_jobs)
 
 
 def age_claim(store: ProjectStore, job_id: str, by_ms: int) -> None:
