@@ -13,7 +13,6 @@ import fcntl
 import json
 import logging
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -107,17 +106,6 @@ def extra_model_paths_yaml(settings: Settings) -> str:
         if index == 0:
             lines.append(f"  custom_nodes: {json.dumps(str(PACKAGE_DIR.parent))}")
     return "\n".join(lines) + "\n"
-
-
-def has_gpu() -> bool:
-    """True when an NVIDIA driver answers (set-up then installs a CUDA torch into the runtime)."""
-    smi = shutil.which("nvidia-smi")
-    if not smi:
-        return False
-    try:
-        return subprocess.run([smi, "-L"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
 
 
 # Imports torch (seconds) only for a CUDA build: a CPU-only build has no libtorch_cuda next to it.
