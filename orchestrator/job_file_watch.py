@@ -6,6 +6,12 @@ whole tree also followed every image folder, and watchdog's inotify backend, re-
 folders created in a burst (a project copied, removed and made again, as ``assetgen demo`` does), warned
 "Callback with id ... already exists" with its whole watch state, hundreds of lines. The worker's
 periodic rescan stays the safety net for any event missed here.
+
+Only the events that can mean "a job file is new, replaced or gone" are asked of the kernel: creation,
+rename (every store write is a temporary file renamed into place), deletion and close-after-write (a
+hand edit in place). The default set also reports every open, read-close, write() call and chmod, and
+the worker's own claims, reads and writes made about 20 such events per job, which cost the worker more
+CPU than the job itself on a fast GPU. Temporary files (dot names) never wake the worker.
 """
 
 from __future__ import annotations
@@ -25,10 +31,29 @@ def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
 
     Returns the started observer (stop it when done), or None when watching is unavailable."""
     try:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.events import (
+            DirCreatedEvent,
+            DirDeletedEvent,
+            DirMovedEvent,
+            FileClosedEvent,
+            FileCreatedEvent,
+            FileDeletedEvent,
+            FileMovedEvent,
+            FileSystemEvent,
+            FileSystemEventHandler,
+        )
         from watchdog.observers import Observer
     except ImportError:
         return None
+    wanted = [
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileMovedEvent,
+    ]
 
     observer = Observer()
     watches: dict[Path, Any] = {}
@@ -46,7 +71,7 @@ def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
             if path in watches or not path.is_dir() or not is_watched_kind(path):
                 return
             try:
-                watches[path] = observer.schedule(handler, str(path), recursive=False)
+                watches[path] = observer.schedule(handler, str(path), recursive=False, event_filter=wanted)
             except OSError as exc:  # gone again, or inotify limits: the rescan covers it
                 log.debug("cannot watch %s: %s", path, exc)
 
@@ -70,8 +95,13 @@ def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
                 on_change()
             elif event.is_directory and event.event_type == "deleted":
                 forget(path)
-            elif "jobs" in path.parts[len(projects_dir.parts) :]:
-                on_change()
+            else:
+                # a rename's destination is the job file; its source, the store's temporary file
+                target = Path(os.fsdecode(event.dest_path)) if event.dest_path else path
+                if target.name.startswith("."):
+                    return
+                if "jobs" in target.parts[len(projects_dir.parts) :]:
+                    on_change()
 
     handler = Handler()
     watch(projects_dir)

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -164,7 +165,18 @@ class Worker:
         loop = asyncio.get_running_loop()
         root = self.store.projects_dir()
         root.mkdir(parents=True, exist_ok=True)
-        return watch_job_files(root, lambda: loop.call_soon_threadsafe(self._wake.set))
+        pending = threading.Event()  # one wake-up in flight at a time: a burst of events is one wake
+
+        def wake() -> None:
+            pending.clear()
+            self._wake.set()
+
+        def on_change() -> None:
+            if not pending.is_set():
+                pending.set()
+                loop.call_soon_threadsafe(wake)
+
+        return watch_job_files(root, on_change)
 
     # -- one job ----------------------------------------------------------------------------
     async def _run_job(self, job: Job) -> None:
