@@ -11,7 +11,9 @@ mtime, so:
   ``full_rescan_s`` has passed (the safety net for in-place hand edits);
 - a listed file whose stat is unchanged is not read again.
 
-Callers get deep copies (a claim mutates the job it takes). Used under the project's job lock by claims.
+Callers get the index's own parsed jobs and must not change them (a claim copies the one job it takes:
+copying every queued job on every claim made claims quadratic in the queue's length). Used under the
+project's job lock by claims.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class JobIndex:
         self.parsed = 0  # job files parsed so far (for tests and benchmarks)
 
     def active_jobs(self, store: ProjectStore, project_id: str) -> list[Job]:
-        """Queued and running jobs of the project, oldest first (a copy each). Unreadable job files are
+        """Queued and running jobs of the project, oldest first (shared: read, never change). Unreadable job files are
         replaced by a failed job carrying the parse error (the original bytes kept beside it)."""
         store.record_path(project_id, "jobs", "probe")  # validates the project id
         folder_path = store.project_dir(project_id) / "jobs"
@@ -72,7 +74,7 @@ class JobIndex:
             folder.mtime_ns = mtime_ns
             folder.listed_at = time.monotonic()
         jobs = [job for _, job in folder.files.values() if job is not None]
-        return [job.model_copy(deep=True) for job in sorted(jobs, key=lambda j: (j.created_at or "", j.id))]
+        return sorted(jobs, key=lambda j: (j.created_at or "", j.id))
 
     def has_active(self, store: ProjectStore) -> bool:
         """True when any project under the store has a queued or running job."""

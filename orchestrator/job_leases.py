@@ -58,18 +58,20 @@ def _claimable(job: Job, now: int) -> bool:
     return job.status == "running" and (job.lease is None or job.lease.expires_at_ms <= now)
 
 
-def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now: int) -> set[str]:
+def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now: int) -> dict[str, Job]:
     """Fail (as ``timeout``, retried per policy) running jobs past the stuck threshold, even with a live lease:
-    a hung worker that keeps renewing must not hold a slot forever. Returns their ids. Under the job lock."""
+    a hung worker that keeps renewing must not hold a slot forever. Returns them as changed (copies: ``jobs``
+    may be a reader's shared cache), by id. Under the job lock."""
     if not any(job.status == "running" for job in jobs):
-        return set()
+        return {}
     policy = store.read_project(project_id).policies.retry_policy
-    stuck = set()
+    stuck = {}
     for job in jobs:
         if is_stuck(job, policy, now):
+            job = job.model_copy(deep=True)
             fail_stuck_job(job, policy, now)
             store.write(project_id, "jobs", job)
-            stuck.add(job.id)
+            stuck[job.id] = job
             log.warning("project=%s job=%s stuck past the threshold: %s", project_id, job.id, job.error)
     return stuck
 
@@ -82,7 +84,9 @@ def claim_next_job(
     *,
     read_jobs: Callable[[ProjectStore, str], list[Job]],
 ) -> Job | None:
-    """Take a free slot of ``project_id`` and the oldest claimable job, marking it running; None if none."""
+    """Take a free slot of ``project_id`` and the oldest claimable job, marking it running; None if none.
+
+    ``read_jobs`` returns the project's queued and running jobs, oldest first; they are not changed."""
     with store.lock(project_id, "jobs", "queue"):
         now = now_ms()
         path = slots_path(store, project_id)
@@ -93,6 +97,7 @@ def claim_next_job(
         }
         jobs = read_jobs(store, project_id)
         stuck = _fail_stuck_jobs(store, project_id, jobs, now)
+        jobs = [stuck.get(job.id, job) for job in jobs]
         slots = {k: v for k, v in slots.items() if v.get("jobId") not in stuck}
         if stuck:
             write_json_atomic(path, {"projectId": project_id, "slots": slots})
@@ -103,6 +108,7 @@ def claim_next_job(
             if job.id in busy_jobs or not _claimable(job, now):
                 continue
             slot = next(i for i in range(config.concurrency) if str(i) not in slots)
+            job = job.model_copy(deep=True)  # the reader's jobs are shared (a JobIndex's cache)
             if job.status == "running":
                 job.progress = None  # taken over: the previous run's progress is stale
             job.status = "running"

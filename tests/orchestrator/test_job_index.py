@@ -8,6 +8,7 @@ from assetgen.jobs import create_job
 from assetgen.models import Job
 from assetgen.store import ProjectStore
 from orchestrator.job_index import JobIndex
+from orchestrator.job_leases import LeaseConfig, claim_next_job
 
 
 def test_only_changed_job_files_are_parsed_again(demo_store: ProjectStore) -> None:
@@ -26,8 +27,12 @@ def test_only_changed_job_files_are_parsed_again(demo_store: ProjectStore) -> No
     assert [j.id for j in active] == [j.id for j in jobs[1:]] and index.parsed == 6
     assert len(index.active_jobs(demo_store, "demo")) == 4 and index.parsed == 6
 
-    active[0].status = "running"  # callers get copies: the index is not changed through them
-    assert index.active_jobs(demo_store, "demo")[0].status == "queued"
+    # The index hands out its own jobs; a claim copies the one it takes instead of changing them.
+    shared = index.active_jobs(demo_store, "demo")
+    claimed = claim_next_job(demo_store, "demo", "w1", LeaseConfig(), read_jobs=lambda _s, _p: shared)
+    assert claimed is not None and claimed.id == shared[0].id and claimed.status == "running"
+    assert shared[0].status == "queued" and shared[0].lease is None
+    assert index.active_jobs(demo_store, "demo")[0].status == "running"  # re-read: its file changed
 
 
 def test_a_corrupt_job_file_becomes_a_failed_job(demo_store: ProjectStore) -> None:
