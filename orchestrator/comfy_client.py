@@ -250,6 +250,11 @@ class ComfyClient:
         await self.open_socket()
         try:
             deadline = time.monotonic() + timeout_s
+            if self._socket_up.is_set():
+                # The socket's "finished" event comes first in the common case: asking /history and all of
+                # /queue before it (two requests per prompt, /queue with every queued graph) is wasted work.
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(finished.wait(), self.socket_poll_s)
             unknown_since: float | None = None
             settle = 0
             while time.monotonic() < deadline:

@@ -16,7 +16,9 @@ again every ``models_ttl_s``. A call that needs files (``Requirements``) goes on
 all of them; when no healthy, undrained backend has them the call fails at once: ``ModelUnavailable``
 (no backend has the file: not retried) or ``BackendUnavailable`` (the backends that have it are down or
 draining: retried later). Among capable backends the one with the smallest (queue + in flight) / weight
-wins; a backend that fails is rested for ``cooldown_s`` and the call goes to the next one.
+wins; a backend that fails is rested for ``cooldown_s`` and the call goes to the next one. A backend's
+queue length is asked (``GET /prompt``) at most every ``queue_ttl_s``: in between, the pool's own count of
+calls in flight there keeps the balance (asking per call added a request to every job).
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ class Backend:
     in_flight: int = 0
     down_until: float = 0.0
     queue: int | None = None
+    queue_at: float = 0.0
     models: dict[str, set[str]] | None = None
     models_at: float = 0.0
     last_error: str | None = None
@@ -147,11 +150,13 @@ class ComfyPool:
         *,
         cooldown_s: float = 15.0,
         models_ttl_s: float = 60.0,
+        queue_ttl_s: float = 1.0,
         pool_file: Path | None = None,
     ) -> None:
         self.session = session
         self.cooldown_s = cooldown_s
         self.models_ttl_s = models_ttl_s
+        self.queue_ttl_s = queue_ttl_s
         self.backends: list[Backend] = []
         self._file = _PoolFile(Path(pool_file)) if pool_file is not None else None
         self._apply([u if isinstance(u, BackendSpec) else BackendSpec(url=u.rstrip("/")) for u in urls])
@@ -208,7 +213,9 @@ class ComfyPool:
     async def _refresh(self, backend: Backend, *, force: bool = False) -> None:
         """Queue length now; model lists when stale. A backend that does not answer rests."""
         try:
-            backend.queue = await backend.client.queue_remaining()
+            if force or backend.queue is None or time.monotonic() - backend.queue_at > self.queue_ttl_s:
+                backend.queue = await backend.client.queue_remaining()
+                backend.queue_at = time.monotonic()
             if force or backend.models is None or time.monotonic() - backend.models_at > self.models_ttl_s:
                 lists = await asyncio.gather(*(backend.client.models(f) for f in MODEL_FOLDERS))
                 backend.models = {
