@@ -54,19 +54,47 @@ class Contract(BaseModel):
     def _omit_unset_nones(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict):
+            unset = type(self).model_fields.keys() - self.model_fields_set
+            if not unset:
+                return data
             from_file = self._from_file
-            for name, field in type(self).model_fields.items():
-                if name in self.model_fields_set:
-                    continue
-                value = getattr(self, name, None)
-                if value is None or (
-                    from_file
-                    and not field.is_required()
-                    and value == field.get_default(call_default_factory=True)
-                ):
-                    data.pop(field.serialization_alias or field.alias or name, None)
-                    data.pop(name, None)
+            fields = _omit_rules(type(self))
+            values = self.__dict__
+            for name in unset:
+                keys, optional = fields[name]
+                value = values.get(name)
+                if value is None or (from_file and optional and value == _default_of(type(self), name)):
+                    for key in keys:
+                        data.pop(key, None)
         return data
+
+
+# Per contract class: each field's keys in the serialised dict and whether it is optional; and each
+# optional field's default, made once (every record write serialises every nested contract, and asking
+# pydantic per field per write was a tenth of the worker's CPU). Defaults are only compared, never handed out.
+_OMIT_RULES: dict[type, dict[str, tuple[tuple[str, ...], bool]]] = {}
+_DEFAULTS: dict[tuple[type, str], Any] = {}
+
+
+def _omit_rules(cls: type[BaseModel]) -> dict[str, tuple[tuple[str, ...], bool]]:
+    rules = _OMIT_RULES.get(cls)
+    if rules is None:
+        rules = {
+            name: (
+                tuple(dict.fromkeys((field.serialization_alias or field.alias or name, name))),
+                not field.is_required(),
+            )
+            for name, field in cls.model_fields.items()
+        }
+        _OMIT_RULES[cls] = rules
+    return rules
+
+
+def _default_of(cls: type[BaseModel], name: str) -> Any:
+    key = (cls, name)
+    if key not in _DEFAULTS:
+        _DEFAULTS[key] = cls.model_fields[name].get_default(call_default_factory=True)
+    return _DEFAULTS[key]
 
 
 def mark_from_file(value: Any) -> None:
