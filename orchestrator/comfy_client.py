@@ -3,10 +3,12 @@
 Submission carries a ``client_id``; progress comes over one ``/ws?clientId=`` socket per client, opened
 before the first prompt is submitted and kept for every later one (a socket opened per prompt misses
 the events of a prompt that finishes before it connects: on a GPU that is most of them, and each miss
-cost a poll interval). Because that socket is known to stall, completion is also checked by polling
-``/history/<prompt_id>``; ``/queue`` tells a
-queued prompt from an unknown one; ``node_errors`` are surfaced verbatim; outputs are fetched with
-``/view``.
+cost a poll interval). A prompt whose whole run the socket saw (``execution_start`` to
+``execution_success`` on one connection, with an ``executed`` message per output node in between) is
+answered from those messages, without asking ``/history``. Because that socket is known to stall,
+completion is also checked by polling ``/history/<prompt_id>``, which stays the answer for failed prompts
+and for runs the socket saw only in part; ``/queue`` tells a queued prompt from an unknown one;
+``node_errors`` are surfaced verbatim; outputs are fetched with ``/view``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,10 @@ class ComfyClient:
         # prompt id -> set when ComfyUI says the prompt is done; kept until its waiter has seen it.
         self._finished: dict[str, asyncio.Event] = {}
         self._listeners: dict[str, ProgressCallback] = {}
+        self._connection = 0  # counts the socket's connections: a run seen on one is seen whole
+        # prompt id -> (connection, outputs, status messages) while the socket sees it run
+        self._running: dict[str, tuple[int, dict[str, Any], list[list[Any]]]] = {}
+        self._results: dict[str, dict[str, Any]] = {}  # prompt id -> history-shaped entry, from the socket
 
     async def open_socket(self, *, connect_timeout_s: float = 2.0) -> None:
         """Start the client's one WebSocket (once; it reconnects by itself) and wait briefly until it is up.
@@ -103,6 +109,7 @@ class ComfyClient:
         while not self.session.closed:
             try:
                 async with self.session.ws_connect(url, heartbeat=20) as ws:
+                    self._connection += 1
                     self._socket_up.set()
                     backoff = 0.2
                     async for message in ws:
@@ -120,6 +127,7 @@ class ComfyClient:
         if not isinstance(prompt_id, str):
             return
         kind = event.get("type")
+        self._collect_outputs(kind, prompt_id, data)
         # "executing" with no node is sent after the history entry is written; the others just before.
         if kind in ("execution_success", "execution_error", "execution_interrupted") or (
             kind == "executing" and data.get("node") is None
@@ -133,6 +141,33 @@ class ComfyClient:
                     await result
             except Exception:  # a broken progress reporter must not stop the socket
                 log.exception("progress callback for prompt=%s failed", prompt_id)
+
+    def _collect_outputs(self, kind: Any, prompt_id: str, data: dict[str, Any]) -> None:
+        """Keep the outputs of a run the socket sees whole; the entry is ready at its ``execution_success``."""
+        if kind == "execution_start":
+            if len(self._running) > 1024:  # runs that never ended on this socket
+                self._running.clear()
+            self._running[prompt_id] = (self._connection, {}, [[kind, data]])
+            return
+        run = self._running.get(prompt_id)
+        if run is None:
+            return
+        if run[0] != self._connection:  # the socket reconnected mid-run: it may have missed outputs
+            self._running.pop(prompt_id, None)
+        elif kind == "executed" and data.get("output") is not None:
+            run[1][str(data.get("node"))] = data["output"]
+        elif kind == "execution_cached":
+            run[2].append([kind, data])
+        elif kind == "execution_success":
+            self._running.pop(prompt_id, None)
+            if len(self._results) > 1024:
+                self._results.clear()
+            self._results[prompt_id] = {
+                "outputs": run[1],
+                "status": {"status_str": "success", "completed": True, "messages": [*run[2], [kind, data]]},
+            }
+        elif kind in ("execution_error", "execution_interrupted"):
+            self._running.pop(prompt_id, None)  # /history has the details
 
     async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
@@ -236,7 +271,7 @@ class ComfyClient:
         timeout_s: float = 1800.0,
         unknown_grace_s: float = 10.0,
     ) -> dict[str, Any]:
-        """Wait until ``prompt_id`` finishes; returns its history entry.
+        """Wait until ``prompt_id`` finishes; returns its history entry (or the same, built from the socket).
 
         Progress events from the client's WebSocket are passed to ``progress``, and its "finished" events
         make the history be read at once; completion is still decided by the history (also polled), so a
@@ -258,7 +293,7 @@ class ComfyClient:
             unknown_since: float | None = None
             settle = 0
             while time.monotonic() < deadline:
-                entry = await self.history(prompt_id)
+                entry = self._results.pop(prompt_id, None) or await self.history(prompt_id)
                 if entry is not None:
                     self._raise_for_status(prompt_id, entry)
                     return entry
@@ -287,6 +322,7 @@ class ComfyClient:
         finally:
             self._listeners.pop(prompt_id, None)
             self._finished.pop(prompt_id, None)
+            self._results.pop(prompt_id, None)
 
     def _raise_for_status(self, prompt_id: str, entry: dict[str, Any]) -> None:
         status = entry.get("status") or {}

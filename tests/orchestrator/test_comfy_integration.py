@@ -310,3 +310,39 @@ def test_a_new_seed_reuses_the_cached_lora_patch_and_conditioning(comfy_env) -> 
     reused = {titles[t] for t in ("AssetGen Spec", "Checkpoint", "LoRA Policy", "Positive", "Negative")}
     assert reused <= second_cached, f"re-ran {sorted(reused - second_cached)}"
     assert not {titles["Sampler"], titles["Save Variants"]} & second_cached
+
+
+def test_a_run_the_socket_saw_whole_is_answered_without_asking_history(comfy_env) -> None:
+    """wait() builds the entry from the socket's messages (one request less per prompt); it has the same
+    outputs and status messages as ComfyUI's own /history entry."""
+    settings, state = comfy_env
+    store = ProjectStore(settings.data_dir)
+    template = load_template("txt2img")
+    plan = plan_generation(store, "demo", "potion_icon", variants=1, overrides={"steps": 1})
+    prompt = prompt_for_batch(template, plan, variant_indices=[0], variant_ids=["socket0"])
+
+    async def both(client: ComfyClient) -> tuple[dict, dict, int]:
+        asked = []
+        history = client.history
+
+        async def counting_history(prompt_id: str):
+            asked.append(prompt_id)
+            return await history(prompt_id)
+
+        client.history = counting_history  # type: ignore[method-assign]
+        await client.open_socket()
+        prompt_id = await client.submit(prompt)
+        entry = await client.wait(prompt_id)
+        calls = len(asked)
+        for _ in range(200):  # ComfyUI writes the history just after it says the run succeeded
+            if (written := await history(prompt_id)) is not None:
+                return entry, written, calls
+            await asyncio.sleep(0.025)
+        raise AssertionError(f"prompt {prompt_id} never reached /history")
+
+    entry, from_history, history_calls = run(with_client(state.url, both))
+    assert history_calls == 0
+    assert entry["outputs"] == from_history["outputs"]
+    kinds = [kind for kind, _ in entry["status"]["messages"]]
+    assert kinds == [kind for kind, _ in from_history["status"]["messages"]]
+    assert entry["status"]["status_str"] == from_history["status"]["status_str"] == "success"
