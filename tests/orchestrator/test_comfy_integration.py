@@ -24,6 +24,7 @@ from assetgen.store import ProjectStore
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.generation_runner import generate_variants
 from tests.conftest import DEMO_PROJECT
+from tests.orchestrator.test_tileable_comfy import tile_spec
 
 pytestmark = pytest.mark.comfy
 
@@ -281,15 +282,24 @@ def test_cli_generate_wait_runs_a_generate_job(comfy_env, tmp_path: Path) -> Non
     assert (root / job["output"]["originalPaths"][0]).is_file()
 
 
-def test_a_new_seed_reuses_the_cached_lora_patch_and_conditioning(comfy_env) -> None:
+@pytest.mark.parametrize(
+    ("spec_id", "template_id", "also_cached"),
+    [("potion_icon", "txt2img", ()), ("cache_tile", "txt2img_tileable", ("Make Tileable",))],
+)
+def test_a_new_seed_reuses_the_cached_lora_patch_and_conditioning(
+    comfy_env, spec_id: str, template_id: str, also_cached: tuple[str, ...]
+) -> None:
     """The seed reaches only the sampler and Save Variants: ComfyUI's execution messages list the checkpoint,
-    the LoRA stack and both text encodes as cached on the second prompt of a spec with a new seed."""
+    the LoRA stack and both text encodes (and the tiling model patch) as cached on the second prompt of a
+    spec with a new seed."""
     settings, state = comfy_env
     store = ProjectStore(settings.data_dir)
-    template = load_template("txt2img")
+    if template_id == "txt2img_tileable":
+        tile_spec(store, spec_id, tileable=True)
+    plan = plan_generation(store, "demo", spec_id, variants=2, overrides={"steps": 2})
+    assert plan.template_id == template_id and plan.seeds[0] != plan.seeds[1]
+    template = load_template(template_id)
     titles = titles_by_node(template)
-    plan = plan_generation(store, "demo", "potion_icon", variants=2)
-    assert plan.loras and plan.seeds[0] != plan.seeds[1]
 
     async def cached_nodes(client: ComfyClient) -> list[tuple[set[str], list[int]]]:
         out = []
@@ -307,7 +317,10 @@ def test_a_new_seed_reuses_the_cached_lora_patch_and_conditioning(comfy_env) -> 
 
     (_, first_seeds), (second_cached, second_seeds) = run(with_client(state.url, cached_nodes))
     assert first_seeds == [plan.seeds[0]] and second_seeds == [plan.seeds[1]]
-    reused = {titles[t] for t in ("AssetGen Spec", "Checkpoint", "LoRA Policy", "Positive", "Negative")}
+    reused = {
+        titles[t]
+        for t in ("AssetGen Spec", "Checkpoint", "LoRA Policy", "Positive", "Negative", *also_cached)
+    }
     assert reused <= second_cached, f"re-ran {sorted(reused - second_cached)}"
     assert not {titles["Sampler"], titles["Save Variants"]} & second_cached
 
