@@ -20,7 +20,7 @@ from assetgen.image_files import decode_rgba
 from assetgen.imaging.seams import measure_seams
 from assetgen.models import Asset, AssetVersion, Variant
 from assetgen.models.generation import GenerationPlan
-from assetgen.store import ProjectStore
+from assetgen.store import ProjectStore, read_json, write_json_atomic
 
 
 @dataclass(frozen=True)
@@ -116,15 +116,7 @@ def ingest_variants(
         variants=records,
         generation=version_generation_record(plan, job_id=job_id, prompt_ids=prompt_ids, backend=backend),
     )
-    with store.lock(project, "assets", asset_id):  # the gallery may be editing the same record
-        asset = (
-            store.read(project, "assets", asset_id)
-            if store.exists(project, "assets", asset_id)
-            else Asset(id=asset_id, project_id=project, spec_id=plan.spec_id, created_at=now, versions=[])
-        )
-        asset.versions = [*(v for v in asset.versions if v.id != version_id), version]
-        asset.updated_at = now
-        store.write(project, "assets", asset)
+    add_version(store, project, asset_id, plan.spec_id, version, now=now)
     first = records[0]
     return {
         "assetId": asset_id,
@@ -143,3 +135,29 @@ def ingest_variants(
         "checkpoint": plan.checkpoint.id,
         "loras": [lora.lora_id for lora in plan.loras],
     }
+
+
+def add_version(
+    store: ProjectStore, project_id: str, asset_id: str, spec_id: str, version: AssetVersion, *, now: str
+) -> None:
+    """Add ``version`` to the asset record (replacing one with its id), creating the record if needed.
+
+    An asset record holds every version it ever had (the origin's format), so parsing and re-serialising
+    all of them made each ingest cost grow with the asset's history (10 ms at 40 versions). The version is
+    appended to the JSON as it was read instead; the rest of the file is written back untouched."""
+    path = store.record_path(project_id, "assets", asset_id)
+    with store.lock(project_id, "assets", asset_id):  # the gallery may be editing the same record
+        if not path.is_file():
+            asset = Asset(
+                id=asset_id, project_id=project_id, spec_id=spec_id, created_at=now, versions=[version]
+            )
+            asset.updated_at = now
+            store.write(project_id, "assets", asset)
+            return
+        data = read_json(path)
+        if not isinstance(data, dict) or not isinstance(data.get("versions"), list):
+            raise InvalidInput(f"{path}: not an asset record (it needs a versions list)")
+        kept = [v for v in data["versions"] if not (isinstance(v, dict) and v.get("id") == version.id)]
+        data["versions"] = [*kept, version.model_dump(mode="json")]
+        data["updatedAt"] = now
+        write_json_atomic(path, data)
