@@ -9,9 +9,10 @@ periodic rescan stays the safety net for any event missed here.
 
 Only the events that can mean "a job file is new, replaced or gone" are asked of the kernel: creation,
 rename (every store write is a temporary file renamed into place), deletion and close-after-write (a
-hand edit in place). The default set also reports every open, read-close, write() call and chmod, and
-the worker's own claims, reads and writes made about 20 such events per job, which cost the worker more
-CPU than the job itself on a fast GPU. Temporary files (dot names) never wake the worker.
+hand edit in place). The default set also reports every open, read-close, write() call and chmod: the
+worker's own claims, reads and writes became a stream of events, and handling them was the largest
+share of the worker's CPU on the dispatch benchmark. Temporary files (dot names) never wake the worker.
+Each event names its job file (``on_job_file``), so the worker's JobIndex reads just that file.
 """
 
 from __future__ import annotations
@@ -26,8 +27,13 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
-    """Start a watchdog observer calling ``on_change`` (from its thread) when a job file changes.
+def watch_job_files(
+    projects_dir: Path,
+    on_change: Callable[[], None],
+    on_job_file: Callable[[str, str], None] | None = None,
+) -> Any:
+    """Start a watchdog observer calling ``on_change`` (from its thread) when a job file changes, and
+    ``on_job_file(project_id, job_id)`` first for each job file the change concerns.
 
     Returns the started observer (stop it when done), or None when watching is unavailable."""
     try:
@@ -66,6 +72,15 @@ def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
             return False
         return len(parts) <= 1 or (len(parts) == 2 and parts[1] == "jobs")
 
+    def is_job_file(path: Path) -> bool:
+        """``projects/<p>/jobs/<id>.json`` (temporary dot files are not)."""
+        return (
+            path.suffix == ".json"
+            and not path.name.startswith(".")
+            and path.parent.name == "jobs"
+            and path.parent.parent.parent == projects_dir
+        )
+
     def watch(path: Path) -> None:
         with lock:
             if path in watches or not path.is_dir() or not is_watched_kind(path):
@@ -98,9 +113,11 @@ def watch_job_files(projects_dir: Path, on_change: Callable[[], None]) -> Any:
             else:
                 # a rename's destination is the job file; its source, the store's temporary file
                 target = Path(os.fsdecode(event.dest_path)) if event.dest_path else path
-                if target.name.startswith("."):
-                    return
-                if "jobs" in target.parts[len(projects_dir.parts) :]:
+                touched = [p for p in {path, target} if is_job_file(p)]
+                if on_job_file is not None:
+                    for job_path in touched:
+                        on_job_file(job_path.parent.parent.name, job_path.stem)
+                if touched:
                     on_change()
 
     handler = Handler()

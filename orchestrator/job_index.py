@@ -11,15 +11,22 @@ mtime, so:
   ``full_rescan_s`` has passed (the safety net for in-place hand edits);
 - a listed file whose stat is unchanged is not read again.
 
-Callers get the index's own parsed jobs and must not change them (a claim copies the one job it takes:
-copying every queued job on every claim made claims quadratic in the queue's length). Used under the
-project's job lock by claims.
+Every claim changes the folder (the claimed job is rewritten), so in a busy queue the folder was listed
+on every claim, a cost that grew with the project's history. A worker whose file watch runs tells the
+index which job files changed (``note_changed``, from the watch's events) and switches it to
+``events_live``: then only those files are looked at, and the folder is listed only on first sight and
+every ``full_rescan_s`` (the safety net for a missed event). An event may come a moment after its write,
+so the index can be briefly stale: claims re-read the job they take under the lock (``claim_next_job``).
+
+Callers get the index's own parsed jobs and must not change them (copying every queued job on every claim
+made claims quadratic in the queue's length). Used under the project's job lock by claims.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,28 +58,40 @@ class JobIndex:
         self.full_rescan_s = full_rescan_s
         self._folders: dict[tuple[str, str], _Folder] = {}
         self.parsed = 0  # job files parsed so far (for tests and benchmarks)
+        self.listed = 0  # folder listings so far (for tests and benchmarks)
+        self.events_live = False  # set by the owner once a file watch feeds ``note_changed``
+        self._changed: dict[tuple[str, str], set[str]] = {}
+        self._changed_lock = threading.Lock()  # note_changed runs on the watch's thread
+
+    def note_changed(self, store_root: Path, project_id: str, job_id: str) -> None:
+        """Job file ``job_id`` of the project was written, replaced or removed (thread-safe)."""
+        with self._changed_lock:
+            self._changed.setdefault((str(store_root), project_id), set()).add(job_id)
 
     def active_jobs(self, store: ProjectStore, project_id: str) -> list[Job]:
         """Queued and running jobs of the project, oldest first (shared: read, never change). Unreadable job files are
         replaced by a failed job carrying the parse error (the original bytes kept beside it)."""
         store.record_path(project_id, "jobs", "probe")  # validates the project id
         folder_path = store.project_dir(project_id) / "jobs"
-        folder = self._folders.setdefault((str(store.root), project_id), _Folder())
-        try:
-            mtime_ns = folder_path.stat().st_mtime_ns
-        except FileNotFoundError:
-            folder.files.clear()
-            return []
-        now = time.time()
-        trusted = (
-            mtime_ns == folder.mtime_ns
-            and now - mtime_ns / 1e9 > FRESH_MTIME_S
-            and time.monotonic() - folder.listed_at < self.full_rescan_s
-        )
-        if not trusted:
-            self._rescan(store, project_id, folder_path, folder)
-            folder.mtime_ns = mtime_ns
-            folder.listed_at = time.monotonic()
+        key = (str(store.root), project_id)
+        folder = self._folders.setdefault(key, _Folder())
+        with self._changed_lock:
+            changed = self._changed.pop(key, set())
+        recent = folder.listed_at > 0 and time.monotonic() - folder.listed_at < self.full_rescan_s
+        if self.events_live and recent:
+            for job_id in changed:
+                self._look_at(store, project_id, folder_path / f"{job_id}.json", folder)
+        else:
+            try:
+                mtime_ns = folder_path.stat().st_mtime_ns
+            except FileNotFoundError:
+                folder.files.clear()
+                return []
+            trusted = recent and mtime_ns == folder.mtime_ns and time.time() - mtime_ns / 1e9 > FRESH_MTIME_S
+            if not trusted:
+                self._rescan(store, project_id, folder_path, folder)
+                folder.mtime_ns = mtime_ns
+                folder.listed_at = time.monotonic()
         jobs = [job for _, job in folder.files.values() if job is not None]
         return sorted(jobs, key=lambda j: (j.created_at or "", j.id))
 
@@ -80,7 +99,28 @@ class JobIndex:
         """True when any project under the store has a queued or running job."""
         return any(self.active_jobs(store, project_id) for project_id in store.list_projects())
 
+    def _look_at(self, store: ProjectStore, project_id: str, path: Path, folder: _Folder) -> None:
+        """Bring one job file's entry up to date (a changed file is parsed, a removed one forgotten)."""
+        job_id = path.name[: -len(".json")]
+        try:
+            validate_id(job_id)
+            stat = path.stat()
+        except (InvalidInput, FileNotFoundError):
+            folder.files.pop(job_id, None)
+            return
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        cached = folder.files.get(job_id)
+        if cached is not None and cached[0] == key:
+            return
+        job = self._read(store, project_id, job_id)
+        if job is None:
+            folder.files.pop(job_id, None)
+            return
+        self.parsed += 1
+        folder.files[job_id] = (key, job if job.status in ACTIVE else None)
+
     def _rescan(self, store: ProjectStore, project_id: str, folder_path: Path, folder: _Folder) -> None:
+        self.listed += 1
         seen: dict[str, tuple[tuple[int, int, int], Job | None]] = {}
         with os.scandir(folder_path) as entries:
             for entry in entries:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assetgen.clock import ms_from_iso, now_iso, now_ms
-from assetgen.errors import InvalidInput
+from assetgen.errors import AssetgenError, InvalidInput
 from assetgen.jobs import fail_stuck_job, is_stuck
 from assetgen.models import Job
 from assetgen.models.job import Lease
@@ -60,15 +60,20 @@ def _claimable(job: Job, now: int) -> bool:
 
 def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now: int) -> dict[str, Job]:
     """Fail (as ``timeout``, retried per policy) running jobs past the stuck threshold, even with a live lease:
-    a hung worker that keeps renewing must not hold a slot forever. Returns them as changed (copies: ``jobs``
-    may be a reader's shared cache), by id. Under the job lock."""
+    a hung worker that keeps renewing must not hold a slot forever. Returns them as changed (read again:
+    ``jobs`` may be a reader's shared, slightly stale cache), by id. Under the job lock."""
     if not any(job.status == "running" for job in jobs):
         return {}
     policy = store.read_project(project_id).policies.retry_policy
     stuck = {}
-    for job in jobs:
+    for candidate in jobs:
+        if not is_stuck(candidate, policy, now):
+            continue
+        try:  # as it is now (the reader may be a moment behind), and a copy we may change
+            job = store.read(project_id, "jobs", candidate.id)
+        except AssetgenError:
+            continue
         if is_stuck(job, policy, now):
-            job = job.model_copy(deep=True)
             fail_stuck_job(job, policy, now)
             store.write(project_id, "jobs", job)
             stuck[job.id] = job
@@ -86,7 +91,8 @@ def claim_next_job(
 ) -> Job | None:
     """Take a free slot of ``project_id`` and the oldest claimable job, marking it running; None if none.
 
-    ``read_jobs`` returns the project's queued and running jobs, oldest first; they are not changed."""
+    ``read_jobs`` returns the project's queued and running jobs, oldest first (they are not changed, and
+    may be slightly stale: the one taken is read again)."""
     with store.lock(project_id, "jobs", "queue"):
         now = now_ms()
         path = slots_path(store, project_id)
@@ -104,11 +110,18 @@ def claim_next_job(
         if len(slots) >= config.concurrency:
             return None
         busy_jobs = {v.get("jobId") for v in slots.values()}
-        for job in jobs:
-            if job.id in busy_jobs or not _claimable(job, now):
+        for candidate in jobs:
+            if candidate.id in busy_jobs or not _claimable(candidate, now):
+                continue
+            # The reader may be a moment behind the file (a JobIndex fed by file events): decide on the
+            # job as it is now, and never write a stale copy over a change such as a cancel request.
+            try:
+                job = store.read(project_id, "jobs", candidate.id)
+            except AssetgenError:
+                continue
+            if not _claimable(job, now):
                 continue
             slot = next(i for i in range(config.concurrency) if str(i) not in slots)
-            job = job.model_copy(deep=True)  # the reader's jobs are shared (a JobIndex's cache)
             if job.status == "running":
                 job.progress = None  # taken over: the previous run's progress is stale
             job.status = "running"

@@ -176,7 +176,13 @@ class Worker:
                 pending.set()
                 loop.call_soon_threadsafe(wake)
 
-        return watch_job_files(root, on_change)
+        def on_job_file(project_id: str, job_id: str) -> None:
+            self.jobs.note_changed(self.store.root, project_id, job_id)
+
+        observer = watch_job_files(root, on_change, on_job_file)
+        # With the watch running, the index looks only at the job files its events name.
+        self.jobs.events_live = observer is not None
+        return observer
 
     # -- one job ----------------------------------------------------------------------------
     async def _run_job(self, job: Job) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -43,3 +44,26 @@ def test_copying_and_removing_projects_warns_nothing_and_job_files_still_wake(tm
             observer.join(timeout=10)
     noisy = [str(w.message)[:200] for w in caught if "already exists" in str(w.message)]
     assert not noisy, noisy
+
+
+def test_each_event_names_its_job_file_and_reads_and_temp_files_wake_nothing(tmp_path: Path) -> None:
+    jobs = tmp_path / "projects" / "demo" / "jobs"
+    jobs.mkdir(parents=True)
+    (jobs / "01OLD.json").write_text("{}")
+    named: list[tuple[str, str]] = []
+    woke = threading.Event()
+    observer = watch_job_files(tmp_path / "projects", woke.set, lambda p, j: named.append((p, j)))
+    assert observer is not None
+    try:
+        (jobs / "01OLD.json").read_text()  # a read: not asked of the kernel
+        (jobs / ".01NEW.json.x.tmp").write_text("{}")  # the store's temporary file: no wake by itself
+        assert not woke.wait(timeout=1.0)
+        (jobs / ".01NEW.json.x.tmp").rename(jobs / "01NEW.json")  # the atomic write lands
+        assert woke.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while ("demo", "01NEW") not in named and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert set(named) == {("demo", "01NEW")}
+    finally:
+        observer.stop()
+        observer.join(timeout=10)

@@ -45,3 +45,37 @@ def test_a_corrupt_job_file_becomes_a_failed_job(demo_store: ProjectStore) -> No
     assert broken.status == "failed" and "unreadable job file" in broken.error
     assert Path(f"{bad}.corrupt").is_file()
     assert index.has_active(demo_store)
+
+
+def test_with_file_events_only_the_named_job_files_are_looked_at(demo_store: ProjectStore) -> None:
+    index = JobIndex(full_rescan_s=3600)
+    index.events_live = True
+    jobs = [create_job(demo_store, "demo", "bg_remove", {"assetId": f"a{i}"}) for i in range(4)]
+    assert len(index.active_jobs(demo_store, "demo")) == 4 and index.listed == 1  # first sight: listed
+
+    done: Job = demo_store.read("demo", "jobs", jobs[0].id)
+    done.status = "succeeded"
+    demo_store.write("demo", "jobs", done)
+    new = create_job(demo_store, "demo", "bg_remove", {"assetId": "b"})
+    for job_id in (done.id, new.id):
+        index.note_changed(demo_store.root, "demo", job_id)
+    active = index.active_jobs(demo_store, "demo")
+    assert {j.id for j in active} == {j.id for j in jobs[1:]} | {new.id}
+    assert index.listed == 1 and index.parsed == 6  # no listing; the two named files read
+
+    demo_store.record_path("demo", "jobs", jobs[1].id).unlink()
+    index.note_changed(demo_store.root, "demo", jobs[1].id)
+    assert jobs[1].id not in {j.id for j in index.active_jobs(demo_store, "demo")}
+    assert index.listed == 1
+
+
+def test_a_claim_reads_the_job_again_and_never_writes_a_stale_copy(demo_store: ProjectStore) -> None:
+    """An index a moment behind the files (its event not seen yet) must not undo a cancel."""
+    first, second = (create_job(demo_store, "demo", "bg_remove", {"assetId": a}) for a in ("x", "y"))
+    stale = [first, second]  # as an index saw them: both queued
+    canceled: Job = demo_store.read("demo", "jobs", first.id)
+    canceled.status = "canceled"
+    demo_store.write("demo", "jobs", canceled)
+    claimed = claim_next_job(demo_store, "demo", "w1", LeaseConfig(), read_jobs=lambda _s, _p: stale)
+    assert claimed is not None and claimed.id == second.id
+    assert demo_store.read("demo", "jobs", first.id).status == "canceled"
