@@ -37,28 +37,21 @@ def watch_job_files(
 
     Returns the started observer (stop it when done), or None when watching is unavailable."""
     try:
-        from watchdog.events import (
-            DirCreatedEvent,
-            DirDeletedEvent,
-            DirMovedEvent,
-            FileClosedEvent,
-            FileCreatedEvent,
-            FileDeletedEvent,
-            FileMovedEvent,
-            FileSystemEvent,
-            FileSystemEventHandler,
-        )
+        from watchdog import events
         from watchdog.observers import Observer
     except ImportError:
         return None
     wanted = [
-        DirCreatedEvent,
-        DirDeletedEvent,
-        DirMovedEvent,
-        FileClosedEvent,
-        FileCreatedEvent,
-        FileDeletedEvent,
-        FileMovedEvent,
+        getattr(events, name)
+        for name in (
+            "DirCreatedEvent",
+            "DirDeletedEvent",
+            "DirMovedEvent",
+            "FileClosedEvent",
+            "FileCreatedEvent",
+            "FileDeletedEvent",
+            "FileMovedEvent",
+        )
     ]
 
     observer = Observer()
@@ -99,8 +92,8 @@ def watch_job_files(
             except (KeyError, OSError) as exc:
                 log.debug("watch of %s already gone: %s", path, exc)
 
-    class Handler(FileSystemEventHandler):
-        def on_any_event(self, event: FileSystemEvent) -> None:
+    class Handler(events.FileSystemEventHandler):
+        def on_any_event(self, event: events.FileSystemEvent) -> None:
             path = Path(os.fsdecode(event.src_path))
             if event.is_directory and event.event_type == "created":
                 watch(path)
