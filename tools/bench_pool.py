@@ -3,7 +3,8 @@
     .venv/bin/python tools/bench_pool.py [--jobs N]
 
 Two managed ComfyUI servers (each on one CPU thread: OMP_NUM_THREADS=1), the same N one-variant generate
-jobs through a worker with per-project concurrency 2, first with COMFYUI_URL naming one server, then both.
+jobs through a running worker (warmed up by one job) with per-project concurrency 2, first with
+COMFYUI_URL naming one server, then both.
 Writes its section of BENCHMARKS.md.
 """
 
@@ -13,15 +14,13 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from bench_orchestrator import jobs_through_worker
 from benchmarks_file import write_section
 
-from assetgen.jobs import create_job, list_jobs
 from assetgen.settings import REPO_DIR, Settings
 from assetgen.store import ProjectStore
 from orchestrator import comfy_process
@@ -30,33 +29,27 @@ SECTION = "bench_pool"
 
 
 def run_jobs(urls: list[str], scratch: Path, count: int, seed_base: int) -> float:
+    """Wall seconds for ``count`` jobs through one warmed-up worker whose pool is ``urls``."""
     root = scratch / f"pool{len(urls)}" / "data"
     shutil.copytree(REPO_DIR / "data" / "projects" / "demo", root / "projects" / "demo")
     store = ProjectStore(root)
-    for i in range(count):
-        create_job(
-            store,
-            "demo",
-            "generate",
-            {"specId": "potion_icon", "variants": 1, "overrides": {"seed": seed_base + i}},
-        )
-    env = {**os.environ, "COMFYUI_URL": ",".join(urls), "ASSETGEN_WORKER_PROJECT_CONCURRENCY": "2"}
-    started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "orchestrator.cli", "--data-dir", str(root), "worker", "--once"],
-        env=env,
-        capture_output=True,
-        text=True,
+
+    def job(seed: int) -> dict:
+        return {"specId": "potion_icon", "variants": 1, "overrides": {"seed": seed}}
+
+    wall, _cpu = jobs_through_worker(
+        ",".join(urls),
+        store,
+        [job(seed_base + i) for i in range(count)],
+        concurrency=2,
+        warmup=job(seed_base - 1),
     )
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0 or any(j.status != "succeeded" for j in list_jobs(store, "demo")):
-        raise SystemExit(f"bench: jobs failed: {result.stderr[-1000:]}")
-    return elapsed
+    return wall
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=8)
+    parser.add_argument("--jobs", type=int, default=12)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
@@ -77,7 +70,8 @@ def main() -> int:
 
 Written by `tools/bench_pool.py --jobs {args.jobs}` on {platform.machine()}, {os.cpu_count()} cores: two managed
 ComfyUI servers (CPU, OMP_NUM_THREADS=1 each), {args.jobs} one-variant generate jobs (potion_icon, 128x128, 8 steps)
-through `assetgen worker --once` with per-project concurrency 2 (worker start-up included).
+through one running `assetgen worker` with per-project concurrency 2, timed from the first job file written to
+the last job succeeded (the worker warmed up by one job first; start-up excluded, as in the other benchmarks).
 
 | pool | wall time | jobs per minute |
 |---|---|---|
