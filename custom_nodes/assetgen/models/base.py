@@ -102,14 +102,20 @@ def mark_from_file(value: Any) -> None:
     if isinstance(value, BaseModel):
         if isinstance(value, Contract):
             value._from_file = True
-        for name in type(value).model_fields:
-            mark_from_file(getattr(value, name, None))
+        children: Any = value.__dict__.values()  # the declared fields (extras live elsewhere)
     elif isinstance(value, dict):
-        for item in value.values():
-            mark_from_file(item)
+        children = value.values()
     elif isinstance(value, list | tuple):
-        for item in value:
-            mark_from_file(item)
+        children = value
+    else:
+        return
+    for child in children:
+        # Every record read walks its whole tree: strings and numbers, most of it, are not visited.
+        if isinstance(child, _CONTAINERS):
+            mark_from_file(child)
+
+
+_CONTAINERS = (BaseModel, dict, list, tuple)
 
 
 class Record(Contract):
