@@ -291,6 +291,7 @@ class ComfyClient:
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(finished.wait(), self.socket_poll_s)
             unknown_since: float | None = None
+            queue_checked = time.monotonic()
             settle = 0
             while time.monotonic() < deadline:
                 entry = self._results.pop(prompt_id, None) or await self.history(prompt_id)
@@ -303,16 +304,20 @@ class ComfyClient:
                     await asyncio.sleep(0.01)
                     continue
                 finished.clear()  # a finish the history never showed: fall back to polling
-                if await self.queue_position(prompt_id) == "unknown":
-                    unknown_since = unknown_since or time.monotonic()
-                    if time.monotonic() - unknown_since > unknown_grace_s:
-                        raise BackendUnavailable(
-                            f"ComfyUI at {self.base_url} lost prompt {prompt_id} (restarted?)"
-                        )
-                else:
-                    unknown_since = None
+                # /queue lists every queued graph: with the socket up (a restart would drop it) it is
+                # asked only often enough to notice a lost prompt within the grace time.
+                if not self._socket_up.is_set() or time.monotonic() - queue_checked >= unknown_grace_s / 2:
+                    queue_checked = time.monotonic()
+                    if await self.queue_position(prompt_id) == "unknown":
+                        unknown_since = unknown_since or time.monotonic()
+                        if time.monotonic() - unknown_since > unknown_grace_s:
+                            raise BackendUnavailable(
+                                f"ComfyUI at {self.base_url} lost prompt {prompt_id} (restarted?)"
+                            )
+                    else:
+                        unknown_since = None
                 # With the socket up, its "finished" event ends the wait; the poll is only the safety net
-                # for a stalled socket, so it runs less often (each poll reads /history and all of /queue).
+                # for a stalled socket, so it runs less often.
                 interval = (
                     max(poll_interval_s, self.socket_poll_s) if self._socket_up.is_set() else poll_interval_s
                 )
