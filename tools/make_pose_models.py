@@ -12,7 +12,7 @@ it exists so the ControlNet template (ControlNetLoader + ControlNetApplyAdvanced
 The demo checkpoint's VAE has a random encoder and a hand-built decoder that draws its own centred blob
 whatever the latent holds, so image-to-image would lose a pose. This VAE keeps that decoder unchanged
 for latents sampled from noise and adds one path for encoded images:
-  encoder  "ink" = how much darker than the background a pixel is (saturated 0..1). Each 8x8 block's four
+  encoder  "ink" = how far a pixel's colour is from the guides' background (saturated 0..1). Each 8x8 block's four
            4x4 quadrants get one latent channel each: the quadrant's ink coverage as a level between
            LEVEL_EMPTY and LEVEL_FULL. So all four channels of an encoded image are high everywhere.
   decoder  E = min over the four clamped channels (three ReLU layers compute the minimum): only an encoded
@@ -38,8 +38,9 @@ import make_demo_models as demo  # the sibling script; its decoder is reused as 
 
 VAE_FILE = "vae_demo_pose.safetensors"
 CONTROLNET_FILE = "controlnet_demo_openpose.safetensors"
-INK_THRESHOLD = 0.72  # luminance under which a pixel counts as ink (fully at INK_THRESHOLD - 1/INK_SLOPE)
-INK_SLOPE = 5.0
+BACKGROUND = (245 / 255, 245 / 255, 240 / 255)  # the pose guides' background (imaging.poses)
+INK_THRESHOLD = 0.18  # mean |pixel - background| (0..1) above which a pixel starts to count as ink
+INK_SLOPE = 10.0  # fully ink at INK_THRESHOLD + 1 / INK_SLOPE
 # Latent levels, in decoder units after its clamp 3*tanh(z/3): an encoded quadrant with no ink sits at
 # LEVEL_EMPTY, a fully inked one at LEVEL_FULL. Every channel of an encoded image is >= LEVEL_EMPTY
 # everywhere (background included), which is what tells it from noise.
@@ -60,17 +61,21 @@ def pose_encoder(vae: dict, torch) -> dict:
     each 8x8 block, as a level between LEVEL_EMPTY and LEVEL_FULL."""
     enc = "taesd_encoder."
     out = {k: torch.zeros_like(v) for k, v in vae.items() if k.startswith(enc)}
-    lum = torch.tensor([0.299, 0.587, 0.114])
-    # conv 0 (no ReLU follows it in TAESD): ch0 = slope * (threshold - lum).
-    out[enc + "0.weight"][0, :, 1, 1] = -INK_SLOPE * lum
-    out[enc + "0.bias"][0] = INK_SLOPE * INK_THRESHOLD
-    # block 1: ink = relu(ch0) - relu(ch0 - 1), saturated to 0..1, into ch2 (whose skip input is 0).
-    out[enc + "1.conv.0.weight"][3, 0, 1, 1] = 1.0
-    out[enc + "1.conv.0.weight"][4, 0, 1, 1] = 1.0
-    out[enc + "1.conv.0.bias"][4] = -1.0
-    out[enc + "1.conv.2.weight"][2, 3, 1, 1] = 1.0
-    out[enc + "1.conv.2.weight"][2, 4, 1, 1] = -1.0
-    out[enc + "1.conv.4.weight"][2, 2, 1, 1] = 1.0
+    # conv 0 (no ReLU follows it in TAESD): ch4..6 = pixel - background, per colour channel.
+    for c in range(3):
+        out[enc + "0.weight"][4 + c, c, 1, 1] = 1.0
+        out[enc + "0.bias"][4 + c] = -BACKGROUND[c]
+    # block 1: ink = saturate(INK_SLOPE * (mean |pixel - background| - INK_THRESHOLD)) into ch2 (skip 0):
+    # |d| = relu(d) + relu(-d), and the saturation is relu(a) - relu(a - 1). Any colour that stands out
+    # from the background is ink, so an init image drawn in the character's colours encodes like a grey one.
+    for c in range(3):
+        out[enc + "1.conv.0.weight"][10 + 2 * c, 4 + c, 1, 1] = 1.0
+        out[enc + "1.conv.0.weight"][11 + 2 * c, 4 + c, 1, 1] = -1.0
+    for ch, bias in ((3, 0.0), (4, -1.0)):
+        out[enc + "1.conv.2.weight"][ch, 10:16, 1, 1] = INK_SLOPE / 3.0
+        out[enc + "1.conv.2.bias"][ch] = -INK_SLOPE * INK_THRESHOLD + bias
+    out[enc + "1.conv.4.weight"][2, 3, 1, 1] = 1.0
+    out[enc + "1.conv.4.weight"][2, 4, 1, 1] = -1.0
     # Two stride-2 convs average 2x2 blocks of ch2 (taps [1:, 1:] of a padded 3x3 = pixels 2i, 2i+1): at
     # 1/4 scale ch2 is the coverage of 4x4 pixel quadrants.
     for conv in (2, 6):
