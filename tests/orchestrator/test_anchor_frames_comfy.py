@@ -372,13 +372,14 @@ async def round_trip(url: str, direction: str, index: int, size: int) -> bytes:
 
 
 def test_a_mannequin_survives_the_pose_vae_round_trip(comfy_env) -> None:
-    """Encode -> decode in ComfyUI keeps the silhouette: IoU >= 0.9 at 256 px (the 8x8 latent blocks cost
-    thin limbs some pixels at 128 px, still >= 0.8)."""
+    """Encode -> decode in ComfyUI keeps the silhouette of every walk frame in every direction: IoU >= 0.9
+    at 128 px (the demo's frame size, where limbs are 4-6 px wide) and >= 0.95 at 256 px."""
     _, state = comfy_env
-    for size, floor in ((256, 0.9), (128, 0.8)):
-        for direction, index in (("e", 0), ("e", 2), ("s", 1), ("n", 3)):
-            decoded = decode_rgba(asyncio.run(round_trip(state.url, direction, index, size)))
-            guide = pose_guides("walk", frames=8, directions=[direction], width=size, height=size)[index]
-            inked = np.abs(decoded[:, :, :3].astype(int) - np.array(BACKGROUND_DEFAULT)).max(axis=2) > 40
-            iou = silhouette_iou(inked, mannequin_mask(guide.mannequin, BACKGROUND_DEFAULT))
-            assert iou >= floor, (size, direction, index, iou)
+    for size, floor, frames in ((128, 0.9, range(8)), (256, 0.95, (0, 3))):
+        for direction in ("e", "n", "s", "w"):
+            guides = pose_guides("walk", frames=8, directions=[direction], width=size, height=size)
+            for index in frames:
+                decoded = decode_rgba(asyncio.run(round_trip(state.url, direction, index, size)))
+                inked = np.abs(decoded[:, :, :3].astype(int) - np.array(BACKGROUND_DEFAULT)).max(axis=2) > 40
+                iou = silhouette_iou(inked, mannequin_mask(guides[index].mannequin, BACKGROUND_DEFAULT))
+                assert iou >= floor, (size, direction, index, iou)

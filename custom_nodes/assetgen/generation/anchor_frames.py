@@ -26,7 +26,14 @@ from assetgen.generation.plan import plan_generation
 from assetgen.generation.variant_metadata import PNG_KEY
 from assetgen.ids import new_ulid
 from assetgen.image_files import decode_rgba, encode_png, read_rgba
-from assetgen.imaging.poses import BACKGROUND_DEFAULT, PoseGuide, get_clip, pose_guides, pose_names
+from assetgen.imaging.poses import (
+    BACKGROUND_DEFAULT,
+    PoseGuide,
+    color_mannequin,
+    get_clip,
+    pose_guides,
+    pose_names,
+)
 from assetgen.models import Asset, AssetSpec
 from assetgen.models.generation import GenerationPlan
 from assetgen.models.spec import AnimationSpec
@@ -150,15 +157,48 @@ def read_reference_anchor(store: ProjectStore, project_id: str, anchor_path: str
     return read_rgba(store.resolve(anchor_path))
 
 
+def character_color(
+    anchor: np.ndarray, *, background: tuple[int, int, int], min_contrast: float = 96.0
+) -> tuple[int, int, int]:
+    """The anchor character's main colour (per-channel median of its pixels, 0..255): its opaque pixels
+    when it has transparency, else the pixels that differ from its border colour. It is moved toward black
+    until its mean distance from ``background`` is at least ``min_contrast``, so the pose still reads."""
+    rgb = anchor[:, :, :3].astype(np.float32)
+    if (anchor[:, :, 3] < 255).any():
+        figure = anchor[:, :, 3] >= 128
+    else:
+        border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+        figure = np.abs(rgb - np.median(border, axis=0)).max(axis=2) > 40
+    if not figure.any():
+        return (52, 50, 60)  # render_mannequin's own colour: nothing to take
+    color = np.median(rgb[figure], axis=0)
+    contrast = float(np.abs(color - np.array(background, np.float32)).mean())
+    if contrast < min_contrast:
+        # Scale toward black: the mean distance from a light background grows with the darkening.
+        bg = np.array(background, np.float32)
+        for factor in np.linspace(1.0, 0.0, 41):
+            if float(np.abs(color * factor - bg).mean()) >= min_contrast:
+                color = color * factor
+                break
+    r, g, b = (round(float(v)) for v in color)
+    return (r, g, b)
+
+
 def blend_init(anchor: np.ndarray, mannequin: np.ndarray, *, pose_strength: float) -> np.ndarray:
-    """The init image of a frame: the anchor (fitted to the frame size) mixed with the mannequin, opaque."""
+    """The init image of a frame: the anchor (fitted to the frame size) mixed with the mannequin drawn in
+    the anchor's own colour (``character_color``), opaque."""
     h, w = mannequin.shape[:2]
     if anchor.shape[:2] != (h, w):
         anchor = np.asarray(Image.fromarray(anchor, "RGBA").resize((w, h), Image.Resampling.LANCZOS))
     # The anchor's transparent pixels read as the mannequin's background.
     alpha = anchor[:, :, 3:4].astype(np.float32) / 255.0
     anchor_rgb = anchor[:, :, :3] * alpha + np.array(BACKGROUND, np.float32) * (1 - alpha)
-    rgb = pose_strength * mannequin[:, :, :3].astype(np.float32) + (1 - pose_strength) * anchor_rgb
+    # A grey mannequin at pose_strength 0.8 would pull every frame toward a grey figure; in the
+    # character's colour it carries the pose without losing the look.
+    posed = color_mannequin(
+        mannequin, fill=character_color(anchor, background=BACKGROUND), background=BACKGROUND
+    )
+    rgb = pose_strength * posed[:, :, :3].astype(np.float32) + (1 - pose_strength) * anchor_rgb
     out = np.dstack([np.clip(rgb + 0.5, 0, 255).astype(np.uint8), np.full((h, w), 255, np.uint8)])
     return out
 

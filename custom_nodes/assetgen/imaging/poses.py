@@ -574,6 +574,29 @@ def _rgba(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGBA"), dtype=np.uint8).copy()
 
 
+def color_mannequin(
+    mannequin: np.ndarray,
+    *,
+    fill: tuple[int, int, int],
+    background: tuple[int, int, int],
+    far_shade: float = 0.7,
+) -> np.ndarray:
+    """A mannequin rendering recoloured: its near parts in ``fill``, its far limbs in ``fill`` darkened by
+    ``far_shade`` (0..1), the background kept. An init image in the character's own colours lets an
+    image-to-image model keep them instead of drifting toward a grey figure."""
+    out = mannequin.copy()
+    rgb = mannequin[:, :, :3].astype(np.int16)
+    figure = mannequin_mask(mannequin, background)
+    # Far limbs are the ones lighter than the near body (render_mannequin's far_color).
+    lum = rgb.mean(axis=2)
+    near_lum = np.median(lum[figure]) if figure.any() else 0.0
+    far = figure & (lum > near_lum + 10)
+    near_rgb = np.array(fill, np.float32)
+    out[figure & ~far, :3] = np.clip(near_rgb + 0.5, 0, 255).astype(np.uint8)
+    out[far, :3] = np.clip(near_rgb * far_shade + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
 def mannequin_mask(mannequin: np.ndarray, background: tuple[int, int, int]) -> np.ndarray:
     """Boolean mask of the pixels of a mannequin rendering that are not the background."""
     return np.any(mannequin[:, :, :3] != np.array(background, np.uint8), axis=2)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assetgen.errors import InvalidInput, NotFound
-from assetgen.generation.anchor_frames import blend_init, frame_prompt, plan_anchor_frames
+from assetgen.generation.anchor_frames import blend_init, character_color, frame_prompt, plan_anchor_frames
 from assetgen.generation.workflows import load_template, prompt_for_frame, titles_by_node
 from assetgen.image_files import decode_rgba
 from assetgen.imaging.poses import BACKGROUND_DEFAULT, mannequin_mask
@@ -60,10 +60,27 @@ def test_the_init_image_is_the_anchor_blended_with_the_mannequin(demo_store: Pro
     frame = plan.frames[0]
     init = decode_rgba(frame.init_png)
     mask = mannequin_mask(frame.guide.mannequin, BACKGROUND_DEFAULT)
-    lum = init[:, :, :3].mean(axis=2)
-    assert lum[mask].mean() < 100 < lum[~mask].mean()  # the pose reads as dark ink on a light ground
+    # The pose reads on the light ground, drawn in the anchor's red, not as a grey figure.
+    distance = np.abs(init[:, :, :3].astype(int) - np.array(BACKGROUND_DEFAULT)).mean(axis=2)
+    assert distance[mask].min() > 60 > distance[~mask].max()
+    red = init[:, :, 0].astype(int) - init[:, :, 1:3].astype(int).max(axis=2)
+    assert np.median(red[mask]) > 80
     blended = blend_init(anchor_image(), frame.guide.mannequin, pose_strength=0.0)
     assert tuple(blended[60, 60, :3]) == (200, 60, 60)  # strength 0 = the anchor alone
+
+
+def test_the_character_colour_comes_from_the_anchor_and_keeps_contrast() -> None:
+    assert character_color(anchor_image(), background=BACKGROUND_DEFAULT) == (200, 60, 60)
+    opaque = np.full((64, 64, 4), 255, np.uint8)
+    opaque[:, :, :3] = (250, 250, 250)  # a txt2img anchor: no transparency, a flat border
+    opaque[20:40, 20:40, :3] = (60, 90, 200)
+    assert character_color(opaque, background=BACKGROUND_DEFAULT) == (60, 90, 200)
+    pale = opaque.copy()
+    pale[20:40, 20:40, :3] = (200, 200, 120)  # too close to the guides' background: darkened
+    color = character_color(pale, background=BACKGROUND_DEFAULT)
+    assert np.abs(np.array(color) - np.array(BACKGROUND_DEFAULT)).mean() >= 96
+    assert color[0] > color[2]  # still yellowish
+    assert character_color(np.zeros((8, 8, 4), np.uint8), background=BACKGROUND_DEFAULT) == (52, 50, 60)
 
 
 def test_checkpoint_vae_and_openpose_controlnet_are_wired_into_the_prompt(demo_store: ProjectStore) -> None:

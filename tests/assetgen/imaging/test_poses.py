@@ -7,8 +7,10 @@ import pytest
 
 from assetgen.errors import InvalidInput
 from assetgen.imaging.poses import (
+    BACKGROUND_DEFAULT,
     KEYPOINT_NAMES,
     JointAngles,
+    color_mannequin,
     directions_for,
     frame_phase,
     get_direction,
@@ -102,3 +104,13 @@ def test_skeleton_uses_openpose_colours_on_black() -> None:
     assert tuple(rgb[0, 0]) == (0, 0, 0)
     colours = {tuple(c) for c in rgb.reshape(-1, 3)}
     assert (255, 0, 0) in colours and (0, 0, 255) in colours
+
+
+def test_a_coloured_mannequin_keeps_the_silhouette_and_shades_the_far_limbs() -> None:
+    guide = pose_guides("walk", frames=8, directions=["e"], width=128, height=128)[0]
+    colored = color_mannequin(guide.mannequin, fill=(200, 60, 60), background=BACKGROUND_DEFAULT)
+    mask = mannequin_mask(guide.mannequin, BACKGROUND_DEFAULT)
+    assert np.array_equal(mannequin_mask(colored, BACKGROUND_DEFAULT), mask)
+    colors = {tuple(c) for c in colored[mask][:, :3]}
+    assert colors == {(200, 60, 60), (140, 42, 42)}  # near parts in the fill, far limbs darker
+    assert np.array_equal(colored[~mask], guide.mannequin[~mask])
