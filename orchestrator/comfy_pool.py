@@ -17,8 +17,9 @@ all of them; when no healthy, undrained backend has them the call fails at once:
 (no backend has the file: not retried) or ``BackendUnavailable`` (the backends that have it are down or
 draining: retried later). Among capable backends the one with the smallest (queue + in flight) / weight
 wins; a backend that fails is rested for ``cooldown_s`` and the call goes to the next one. A backend's
-queue length is asked (``GET /prompt``) at most every ``queue_ttl_s``: in between, the pool's own count of
-calls in flight there keeps the balance (asking per call added a request to every job).
+queue length is asked (``GET /prompt``) at most every ``queue_ttl_s`` (asking per call added a request to
+every job): a backend's load is what others had queued there at the last look plus the pool's own calls
+in flight there now, which change with every call.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class Backend:
     down_until: float = 0.0
     queue: int | None = None
     queue_at: float = 0.0
+    foreign: int = 0  # prompts of other clients in its queue at the last look
     models: dict[str, set[str]] | None = None
     models_at: float = 0.0
     last_error: str | None = None
@@ -216,6 +218,8 @@ class ComfyPool:
             if force or backend.queue is None or time.monotonic() - backend.queue_at > self.queue_ttl_s:
                 backend.queue = await backend.client.queue_remaining()
                 backend.queue_at = time.monotonic()
+                # What others queued there: the server's count includes our own calls in flight.
+                backend.foreign = max(0, backend.queue - backend.in_flight)
             if force or backend.models is None or time.monotonic() - backend.models_at > self.models_ttl_s:
                 lists = await asyncio.gather(*(backend.client.models(f) for f in MODEL_FOLDERS))
                 backend.models = {
@@ -234,7 +238,7 @@ class ComfyPool:
         await asyncio.gather(*(self._refresh(b, force=force_models) for b in self.backends))
 
     def _load(self, backend: Backend) -> float:
-        return ((backend.queue or 0) + backend.in_flight) / backend.spec.weight
+        return (backend.foreign + backend.in_flight) / backend.spec.weight
 
     async def ordered(self, needs: Requirements | None = None) -> list[ComfyClient]:
         """Clients to try, best first (see ``candidates``)."""
@@ -255,9 +259,7 @@ class ComfyPool:
             raise self._no_backend(needs, healthy)
         capable.sort(key=lambda b: (self._load(b), b.url))
         full = [
-            b
-            for b in capable
-            if b.spec.max_queue is not None and (b.queue or 0) + b.in_flight >= b.spec.max_queue
+            b for b in capable if b.spec.max_queue is not None and b.foreign + b.in_flight >= b.spec.max_queue
         ]
         return [b for b in capable if b not in full] + full
 

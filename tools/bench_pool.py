@@ -16,11 +16,14 @@ import platform
 import shutil
 import sys
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench_orchestrator import jobs_through_worker
+from bench_orchestrator import jobs_through_worker, plain_graph, run_plain
 from benchmarks_file import write_section
 
+from assetgen.generation.plan import plan_generation
 from assetgen.settings import REPO_DIR, Settings
 from assetgen.store import ProjectStore
 from orchestrator import comfy_process
@@ -47,6 +50,21 @@ def run_jobs(urls: list[str], scratch: Path, count: int, seed_base: int) -> floa
     return wall
 
 
+def plain_split(urls: list[str], scratch: Path, count: int, seed_base: int) -> float:
+    """The peer: a stdlib client queueing ``count`` plain graphs of the same image, split evenly over
+    ``urls``, all at once; seconds until every server has run its share (what the hardware allows)."""
+    store = ProjectStore(scratch / "pool1" / "data")
+    plan = plan_generation(store, "demo", "potion_icon", variants=1)
+    shares = [
+        [plain_graph(plan, seed_base + i, "bench/pool") for i in range(k, count, len(urls))]
+        for k in range(len(urls))
+    ]
+    with ThreadPoolExecutor(len(urls)) as pool:
+        started = time.perf_counter()
+        list(pool.map(run_plain, urls, shares))
+        return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=12)
@@ -63,6 +81,8 @@ def main() -> int:
             run_jobs(urls, scratch / "warm", 2, 1)  # load the model on both servers
             one = run_jobs(urls[:1], scratch, args.jobs, 100)
             two = run_jobs(urls, scratch, args.jobs, 200)
+            plain_one = plain_split(urls[:1], scratch, args.jobs, 300)
+            plain_two = plain_split(urls, scratch, args.jobs, 400)
         finally:
             for s in settings:
                 comfy_process.stop(s)
@@ -72,13 +92,18 @@ Written by `tools/bench_pool.py --jobs {args.jobs}` on {platform.machine()}, {os
 ComfyUI servers (CPU, OMP_NUM_THREADS=1 each), {args.jobs} one-variant generate jobs (potion_icon, 128x128, 8 steps)
 through one running `assetgen worker` with per-project concurrency 2, timed from the first job file written to
 the last job succeeded (the worker warmed up by one job first; start-up excluded, as in the other benchmarks).
+Peer, in the same run: a stdlib client queueing the same number of plain core-node graphs of the same image,
+split evenly over the servers, all at once (what two CPU-bound servers on this host allow).
 
-| pool | wall time | jobs per minute |
-|---|---|---|
-| one backend | {one:.1f} s | {args.jobs / one * 60:.1f} |
-| two backends | {two:.1f} s | {args.jobs / two * 60:.1f} |
+| path | backends | wall time | jobs per minute | two / one |
+|---|---|---|---|---|
+| assetgen worker | one | {one:.1f} s | {args.jobs / one * 60:.1f} | |
+| assetgen worker | two | {two:.1f} s | {args.jobs / two * 60:.1f} | **{one / two:.2f}x** |
+| plain client, graphs split by hand | one | {plain_one:.1f} s | {args.jobs / plain_one * 60:.1f} | |
+| plain client, graphs split by hand | two | {plain_two:.1f} s | {args.jobs / plain_two * 60:.1f} | {plain_one / plain_two:.2f}x |
 
-Throughput ratio two / one: **{one / two:.2f}x**.
+Throughput ratio two / one: **{one / two:.2f}x** through assetgen, {plain_one / plain_two:.2f}x for the plain
+client on the same servers (assetgen's scaling is {(one / two) / (plain_one / plain_two):.2f} of the plain client's).
 """
     print(text)
     write_section(SECTION, text)
