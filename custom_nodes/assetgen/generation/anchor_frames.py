@@ -28,6 +28,7 @@ from assetgen.ids import new_ulid
 from assetgen.image_files import decode_rgba, encode_png, read_rgba
 from assetgen.imaging.poses import (
     BACKGROUND_DEFAULT,
+    MANNEQUIN_COLOR,
     PoseGuide,
     color_mannequin,
     get_clip,
@@ -170,7 +171,7 @@ def character_color(
         border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
         figure = np.abs(rgb - np.median(border, axis=0)).max(axis=2) > 40
     if not figure.any():
-        return (52, 50, 60)  # render_mannequin's own colour: nothing to take
+        return MANNEQUIN_COLOR  # nothing to take the colour from
     color = np.median(rgb[figure], axis=0)
     contrast = float(np.abs(color - np.array(background, np.float32)).mean())
     if contrast < min_contrast:

@@ -515,11 +515,14 @@ MANNEQUIN_PARTS = (
 )
 
 
+MANNEQUIN_COLOR = (52, 50, 60)
+
+
 def render_mannequin(
     frame: PoseFrame,
     *,
     background: tuple[int, int, int] = (245, 245, 240),
-    color: tuple[int, int, int] = (52, 50, 60),
+    color: tuple[int, int, int] = MANNEQUIN_COLOR,
     far_color: tuple[int, int, int] = (92, 90, 104),
 ) -> np.ndarray:
     """A filled mannequin silhouette (opaque RGBA) on ``background``: capsules for the limbs, a torso and
