@@ -8,6 +8,7 @@ on another backend of the pool first).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -47,6 +48,8 @@ from orchestrator.comfy_pool import Requirements
 from orchestrator.generation_runner import generate_anchor_frames, generate_variants
 from orchestrator.tileset_runner import generate_tileset
 
+log = logging.getLogger(__name__)
+
 ProgressReporter = Callable[[float, float, str], Awaitable[None]]
 
 
@@ -66,9 +69,23 @@ class JobContext:
 Handler = Callable[[JobContext], Awaitable[dict[str, Any]]]
 
 
+def freeze_plan(store: ProjectStore, job: Job) -> None:
+    """Put a generate job's plan into the job as it is claimed, so the claim's one write also freezes its
+    seeds, LoRAs and prompts (a write of its own cost every job a locked read, an fsync and a file event).
+    A job whose plan cannot be made is left as it is: its handler meets the same error and fails with it."""
+    if job.type != "generate" or job.plan:
+        return
+    try:
+        request = parse_model(GenerateInput, job.input, where=f"job {job.id} input")
+        job.plan = plan_from_input(store, job.project_id, request).model_dump(mode="json")
+    except Exception as exc:  # never break a claim: the handler plans again and reports the error
+        log.debug("job=%s: no plan at claim (%s); the handler will make it", job.id, exc)
+
+
 async def run_generate(ctx: JobContext) -> dict[str, Any]:
-    """Generate variants of a spec; the plan is frozen into the job before the first prompt is sent,
-    so a retry or a takeover uses the same seeds, LoRAs and prompts and overwrites the same files."""
+    """Generate variants of a spec; the plan is frozen into the job before the first prompt is sent (by
+    the claim, see ``freeze_plan``, or here), so a retry or a takeover uses the same seeds, LoRAs and
+    prompts and overwrites the same files."""
     request = parse_model(GenerateInput, ctx.job.input, where=f"job {ctx.job.id} input")
     if ctx.job.plan:  # frozen by an earlier attempt: the same seeds, LoRAs and prompts again
         plan = GenerationPlan.model_validate(ctx.job.plan)

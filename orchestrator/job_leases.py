@@ -88,11 +88,13 @@ def claim_next_job(
     config: LeaseConfig,
     *,
     read_jobs: Callable[[ProjectStore, str], list[Job]],
+    prepare: Callable[[Job], None] | None = None,
 ) -> Job | None:
     """Take a free slot of ``project_id`` and the oldest claimable job, marking it running; None if none.
 
     ``read_jobs`` returns the project's queued and running jobs, oldest first (they are not changed, and
-    may be slightly stale: the one taken is read again)."""
+    may be slightly stale: the one taken is read again). ``prepare`` may change the job taken before the
+    claim writes it (the worker freezes a generate job's plan there)."""
     with store.lock(project_id, "jobs", "queue"):
         now = now_ms()
         path = slots_path(store, project_id)
@@ -131,6 +133,8 @@ def claim_next_job(
             )
             job.started_at = job.started_at or now_iso()
             job.next_retry_at = None
+            if prepare is not None:
+                prepare(job)
             job.updated_at = now_iso()
             store.write(project_id, "jobs", job)
             slots[str(slot)] = {

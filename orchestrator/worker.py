@@ -32,7 +32,7 @@ from orchestrator import comfy_process
 from orchestrator.comfy_client import ComfyClient
 from orchestrator.comfy_pool import ComfyPool, Requirements
 from orchestrator.job_file_watch import watch_job_files
-from orchestrator.job_handlers import JobContext, get_handler
+from orchestrator.job_handlers import JobContext, freeze_plan, get_handler
 from orchestrator.job_index import JobIndex
 from orchestrator.job_leases import LeaseConfig, claim_next_job, now_ms, update_owned_job
 
@@ -139,6 +139,7 @@ class Worker:
                     self.worker_id,
                     self.lease,
                     read_jobs=self.jobs.active_jobs,
+                    prepare=lambda job: freeze_plan(self.store, job),
                 )
                 if job is None:
                     break

@@ -1,4 +1,4 @@
-"""The worker's JobIndex parses only job files that changed; finished jobs are not parsed again."""
+"""The worker's JobIndex (only changed job files are parsed) and the claims that read through it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from assetgen.jobs import create_job
 from assetgen.models import Job
 from assetgen.store import ProjectStore
+from orchestrator.job_handlers import freeze_plan
 from orchestrator.job_index import JobIndex
 from orchestrator.job_leases import LeaseConfig, claim_next_job
 
@@ -79,3 +80,22 @@ def test_a_claim_reads_the_job_again_and_never_writes_a_stale_copy(demo_store: P
     claimed = claim_next_job(demo_store, "demo", "w1", LeaseConfig(), read_jobs=lambda _s, _p: stale)
     assert claimed is not None and claimed.id == second.id
     assert demo_store.read("demo", "jobs", first.id).status == "canceled"
+
+
+def test_the_claim_freezes_a_generate_jobs_plan_in_the_same_write(demo_store: ProjectStore) -> None:
+    job = create_job(demo_store, "demo", "generate", {"specId": "potion_icon", "variants": 2})
+    broken = create_job(demo_store, "demo", "generate", {"specId": "hero_knight_walk", "variants": 1})
+    prepare = lambda j: freeze_plan(demo_store, j)  # noqa: E731
+    config = LeaseConfig(concurrency=2)
+    claimed = claim_next_job(
+        demo_store, "demo", "w1", config, read_jobs=JobIndex().active_jobs, prepare=prepare
+    )
+    assert claimed is not None and claimed.id == job.id
+    stored: Job = demo_store.read("demo", "jobs", job.id)
+    assert stored.status == "running" and len(stored.plan["seeds"]) == 2
+    # A plan that cannot be made does not stop the claim; the handler meets the error and fails the job.
+    demo_store.record_path("demo", "specs", "hero_knight_walk").unlink()
+    second = claim_next_job(
+        demo_store, "demo", "w1", config, read_jobs=JobIndex().active_jobs, prepare=prepare
+    )
+    assert second is not None and second.id == broken.id and second.plan is None
