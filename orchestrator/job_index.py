@@ -28,6 +28,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,11 +45,15 @@ ACTIVE = ("queued", "running")
 FRESH_MTIME_S = 0.05
 
 
+# A job file's (inode, size, mtime) and its job while queued or running (None once it has finished).
+_Entry = tuple[tuple[int, int, int], Job | None]
+
+
 @dataclass
 class _Folder:
     mtime_ns: int = -1
     listed_at: float = 0.0
-    files: dict[str, tuple[tuple[int, int, int], Job | None]] = field(default_factory=dict)
+    files: dict[str, _Entry] = field(default_factory=dict)
 
 
 class JobIndex:
@@ -102,47 +107,48 @@ class JobIndex:
     def _look_at(self, store: ProjectStore, project_id: str, path: Path, folder: _Folder) -> None:
         """Bring one job file's entry up to date (a changed file is parsed, a removed one forgotten)."""
         job_id = path.name[: -len(".json")]
-        try:
-            validate_id(job_id)
-            stat = path.stat()
-        except (InvalidInput, FileNotFoundError):
+        entry = self._entry(store, project_id, job_id, path.stat, folder.files.get(job_id))
+        if entry is None:
             folder.files.pop(job_id, None)
-            return
-        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        cached = folder.files.get(job_id)
-        if cached is not None and cached[0] == key:
-            return
-        job = self._read(store, project_id, job_id)
-        if job is None:
-            folder.files.pop(job_id, None)
-            return
-        self.parsed += 1
-        folder.files[job_id] = (key, job if job.status in ACTIVE else None)
+        else:
+            folder.files[job_id] = entry
 
     def _rescan(self, store: ProjectStore, project_id: str, folder_path: Path, folder: _Folder) -> None:
         self.listed += 1
-        seen: dict[str, tuple[tuple[int, int, int], Job | None]] = {}
-        with os.scandir(folder_path) as entries:
-            for entry in entries:
-                if not entry.name.endswith(".json") or entry.name.startswith("."):
+        seen: dict[str, _Entry] = {}
+        with os.scandir(folder_path) as listing:
+            for item in listing:
+                if not item.name.endswith(".json") or item.name.startswith("."):
                     continue
-                job_id = entry.name[: -len(".json")]
-                try:
-                    validate_id(job_id)
-                    stat = entry.stat()
-                except (InvalidInput, FileNotFoundError):
-                    continue
-                key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-                cached = folder.files.get(job_id)
-                if cached is not None and cached[0] == key:
-                    seen[job_id] = cached
-                    continue
-                job = self._read(store, project_id, job_id)
-                if job is None:
-                    continue
-                self.parsed += 1
-                seen[job_id] = (key, job if job.status in ACTIVE else None)
+                job_id = item.name[: -len(".json")]
+                entry = self._entry(store, project_id, job_id, item.stat, folder.files.get(job_id))
+                if entry is not None:
+                    seen[job_id] = entry
         folder.files = seen
+
+    def _entry(
+        self,
+        store: ProjectStore,
+        project_id: str,
+        job_id: str,
+        stat_of: Callable[[], os.stat_result],
+        cached: _Entry | None,
+    ) -> _Entry | None:
+        """One job file's entry: ``cached`` while its stat is unchanged, else the file parsed again; None
+        when the name is not a job id or the file is gone."""
+        try:
+            validate_id(job_id)
+            stat = stat_of()
+        except (InvalidInput, FileNotFoundError):
+            return None
+        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if cached is not None and cached[0] == key:
+            return cached
+        job = self._read(store, project_id, job_id)
+        if job is None:
+            return None
+        self.parsed += 1
+        return (key, job if job.status in ACTIVE else None)
 
     @staticmethod
     def _read(store: ProjectStore, project_id: str, job_id: str) -> Job | None:

@@ -58,6 +58,15 @@ def _claimable(job: Job, now: int) -> bool:
     return job.status == "running" and (job.lease is None or job.lease.expires_at_ms <= now)
 
 
+def _current(store: ProjectStore, project_id: str, job_id: str) -> Job | None:
+    """The job as its file says now (a reader such as a JobIndex fed by file events may be a moment behind),
+    a copy the caller may change; None when it cannot be read."""
+    try:
+        return store.read(project_id, "jobs", job_id)
+    except AssetgenError:
+        return None
+
+
 def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now: int) -> dict[str, Job]:
     """Fail (as ``timeout``, retried per policy) running jobs past the stuck threshold, even with a live lease:
     a hung worker that keeps renewing must not hold a slot forever. Returns them as changed (read again:
@@ -69,11 +78,8 @@ def _fail_stuck_jobs(store: ProjectStore, project_id: str, jobs: list[Job], now:
     for candidate in jobs:
         if not is_stuck(candidate, policy, now):
             continue
-        try:  # as it is now (the reader may be a moment behind), and a copy we may change
-            job = store.read(project_id, "jobs", candidate.id)
-        except AssetgenError:
-            continue
-        if is_stuck(job, policy, now):
+        job = _current(store, project_id, candidate.id)
+        if job is not None and is_stuck(job, policy, now):
             fail_stuck_job(job, policy, now)
             store.write(project_id, "jobs", job)
             stuck[job.id] = job
@@ -115,13 +121,9 @@ def claim_next_job(
         for candidate in jobs:
             if candidate.id in busy_jobs or not _claimable(candidate, now):
                 continue
-            # The reader may be a moment behind the file (a JobIndex fed by file events): decide on the
-            # job as it is now, and never write a stale copy over a change such as a cancel request.
-            try:
-                job = store.read(project_id, "jobs", candidate.id)
-            except AssetgenError:
-                continue
-            if not _claimable(job, now):
+            # Decide on the job as it is now: never write a stale copy over a change such as a cancel.
+            job = _current(store, project_id, candidate.id)
+            if job is None or not _claimable(job, now):
                 continue
             slot = next(i for i in range(config.concurrency) if str(i) not in slots)
             if job.status == "running":
