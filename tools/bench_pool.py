@@ -50,11 +50,10 @@ def run_jobs(urls: list[str], scratch: Path, count: int, seed_base: int) -> floa
     return wall
 
 
-def plain_split(urls: list[str], scratch: Path, count: int, seed_base: int) -> float:
+def plain_split(urls: list[str], count: int, seed_base: int) -> float:
     """The peer: a stdlib client queueing ``count`` plain graphs of the same image, split evenly over
     ``urls``, all at once; seconds until every server has run its share (what the hardware allows)."""
-    store = ProjectStore(scratch / "pool1" / "data")
-    plan = plan_generation(store, "demo", "potion_icon", variants=1)
+    plan = plan_generation(ProjectStore(REPO_DIR / "data"), "demo", "potion_icon", variants=1)  # reads only
     shares = [
         [plain_graph(plan, seed_base + i, "bench/pool") for i in range(k, count, len(urls))]
         for k in range(len(urls))
@@ -81,8 +80,8 @@ def main() -> int:
             run_jobs(urls, scratch / "warm", 2, 1)  # load the model on both servers
             one = run_jobs(urls[:1], scratch, args.jobs, 100)
             two = run_jobs(urls, scratch, args.jobs, 200)
-            plain_one = plain_split(urls[:1], scratch, args.jobs, 300)
-            plain_two = plain_split(urls, scratch, args.jobs, 400)
+            plain_one = plain_split(urls[:1], args.jobs, 300)
+            plain_two = plain_split(urls, args.jobs, 400)
         finally:
             for s in settings:
                 comfy_process.stop(s)

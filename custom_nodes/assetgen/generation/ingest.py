@@ -149,9 +149,13 @@ def add_version(
     with store.lock(project_id, "assets", asset_id):  # the gallery may be editing the same record
         if not path.is_file():
             asset = Asset(
-                id=asset_id, project_id=project_id, spec_id=spec_id, created_at=now, versions=[version]
+                id=asset_id,
+                project_id=project_id,
+                spec_id=spec_id,
+                created_at=now,
+                updated_at=now,
+                versions=[version],
             )
-            asset.updated_at = now
             store.write(project_id, "assets", asset)
             return
         data = read_json(path)
