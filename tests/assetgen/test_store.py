@@ -195,15 +195,16 @@ def test_a_read_only_data_folder_is_a_clear_error(
     demo_store: ProjectStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Root ignores permission bits, so the refusal is simulated where the temp file is created."""
-    import tempfile
-
     spec = demo_store.read("demo", "specs", "potion_icon")
     before = demo_store.record_path("demo", "specs", "potion_icon").read_bytes()
+    real_open = os.open
 
-    def read_only(*_args: object, **_kwargs: object) -> None:
-        raise OSError(30, "Read-only file system")
+    def read_only(path: str, flags: int, *args: object) -> int:
+        if flags & os.O_CREAT:
+            raise OSError(30, "Read-only file system")
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(os, "open", read_only)
     with pytest.raises(StorageError, match="Read-only file system"):
         demo_store.write("demo", "specs", spec)
     assert demo_store.record_path("demo", "specs", "potion_icon").read_bytes() == before
