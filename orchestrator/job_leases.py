@@ -6,6 +6,10 @@ by heartbeat; a lease that is not renewed within ``lock_ttl_ms`` (``ASSETGEN_WOR
 default 30000) expires, and another worker may take the job over and run it again. Every claim, renewal
 and release happens inside the project's job lock (an flock), so the slot table
 ``data/runtime/worker-locks/<projectId>.json`` (the origin's path) and the job files always agree.
+
+The slot table is written without an fsync (two per job less): after a power cut it may be older than
+the job files or gone, and either way it is harmless, as every slot in it expires with its lease and a
+missing or damaged table reads as empty. The job files, which hold the leases, stay durable.
 """
 
 from __future__ import annotations
@@ -45,6 +49,10 @@ def _read_slots(path: Path) -> dict[str, dict]:
     except InvalidInput:
         return {}  # a damaged table is rebuilt from the job files' leases
     return data.get("slots", {}) if isinstance(data, dict) else {}
+
+
+def _write_slots(path: Path, project_id: str, slots: dict[str, dict]) -> None:
+    write_json_atomic(path, {"projectId": project_id, "slots": slots}, durable=False)
 
 
 def _is_due(job: Job, now: int) -> bool:
@@ -114,7 +122,7 @@ def claim_next_job(
         jobs = [stuck.get(job.id, job) for job in jobs]
         slots = {k: v for k, v in slots.items() if v.get("jobId") not in stuck}
         if stuck:
-            write_json_atomic(path, {"projectId": project_id, "slots": slots})
+            _write_slots(path, project_id, slots)
         if len(slots) >= config.concurrency:
             return None
         busy_jobs = {v.get("jobId") for v in slots.values()}
@@ -144,7 +152,7 @@ def claim_next_job(
                 "jobId": job.id,
                 "expiresAtMs": now + config.lock_ttl_ms,
             }
-            write_json_atomic(path, {"projectId": project_id, "slots": slots})
+            _write_slots(path, project_id, slots)
             return job
         return None
 
@@ -186,5 +194,5 @@ def update_owned_job(
             slots[slot] = {"workerId": worker_id, "jobId": job_id, "expiresAtMs": now + config.lock_ttl_ms}
         job.updated_at = now_iso()
         store.write(project_id, "jobs", job)
-        write_json_atomic(path, {"projectId": project_id, "slots": slots})
+        _write_slots(path, project_id, slots)
         return job
