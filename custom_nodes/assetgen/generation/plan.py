@@ -11,11 +11,12 @@ from typing import Any
 
 from assetgen.errors import InvalidInput, NotFound
 from assetgen.generation.onboarding import named_checkpoint_ids, pending_checkpoint
+from assetgen.generation.plan_inputs import read_plan_inputs, read_spec
 from assetgen.generation.policy import choose_checkpoint, resolve_lora_stack
 from assetgen.generation.prompt_compiler import compile_prompt
 from assetgen.generation.seeds import variant_seeds
 from assetgen.generation.tiling import TILEABLE_TWINS, tiling_for_spec
-from assetgen.models import AssetSpec, GenerateInput, GenerationParams
+from assetgen.models import GenerateInput, GenerationParams
 from assetgen.models.generation import GenerationPlan, PlanPrompt
 from assetgen.store import ProjectStore
 
@@ -100,28 +101,31 @@ def plan_generation(
     ``allow_pending`` plans on a checkpoint the project names but has not onboarded (to explain a
     prompt in its dialect); such a plan has an empty checkpoint file and must not be run.
     """
-    project = store.read_project(project_id)
-    spec: AssetSpec = store.read(project_id, "specs", spec_id)
-    checkpoints = list(store.iter_records(project_id, "checkpoints"))
-    loras = list(store.iter_records(project_id, "loras"))
+    inputs = read_plan_inputs(store, project_id)
+    project = inputs.project
+    spec = read_spec(store, project_id, spec_id)
+    checkpoints, loras = inputs.checkpoints, inputs.loras
     onboarded = {c.id for c in checkpoints}
-    pending = set(named_checkpoint_ids(project, store.baseline_profiles(project_id))) - onboarded
+    pending = set(named_checkpoint_ids(project, inputs.baseline_profiles)) - onboarded
     choice = choose_checkpoint(
         spec, checkpoints, project, requested_id=checkpoint_id, pending=pending, allow_pending=allow_pending
     )
     checkpoint = next((c for c in checkpoints if c.id == choice.id), None) or pending_checkpoint(choice.id)
     stack = resolve_lora_stack(spec, loras, project, checkpoint_id=checkpoint.id)
 
-    asset_types = store.read_catalog(project_id, "asset-types").asset_types
+    asset_types = inputs.catalogs["asset-types"]
+    if asset_types is None:
+        raise NotFound(
+            f"project {project_id!r} has no catalog 'asset-types' "
+            f"({store.catalog_path(project_id, 'asset-types')})"
+        )
     asset_type = next((t for t in asset_types if t.id == spec.asset_type), None)
     if asset_type is None:
         raise NotFound(
             f"spec {spec.id!r}: asset type {spec.asset_type!r} is not in catalogs/asset-types.json "
             f"({', '.join(t.id for t in asset_types)})"
         )
-    baseline = None
-    if spec.baseline_profile_id:
-        baseline = store.read_baseline_profile(project_id, spec.baseline_profile_id)
+    baseline = inputs.baseline_profile(spec.baseline_profile_id) if spec.baseline_profile_id else None
 
     extra = normalise_overrides(dict(overrides or {}))
     if variants is not None:
@@ -138,10 +142,10 @@ def plan_generation(
         spec,
         project,
         checkpoint=checkpoint,
-        styles=_catalog_entries(store, project_id, "styles"),
-        scenarios=_catalog_entries(store, project_id, "scenarios"),
-        palettes=_catalog_entries(store, project_id, "palettes"),
-        tag_groups=_catalog_entries(store, project_id, "tags"),
+        styles=inputs.catalog("styles"),
+        scenarios=inputs.catalog("scenarios"),
+        palettes=inputs.catalog("palettes"),
+        tag_groups=inputs.catalog("tags"),
         baseline=baseline,
         override_positive=override_positive,
         override_negative=override_negative,
@@ -182,16 +186,6 @@ def plan_generation(
         batch_size=params.batch_size or 1,
         tiling=tiling,
     )
-
-
-def _catalog_entries(store: ProjectStore, project_id: str, name: str) -> list:
-    """A catalog's list, or [] when the project has no such catalog file."""
-    try:
-        catalog = store.read_catalog(project_id, name)
-    except NotFound:
-        return []
-    field = {"styles": "styles", "scenarios": "scenarios", "palettes": "palettes", "tags": "groups"}[name]
-    return list(getattr(catalog, field))
 
 
 def batches(plan: GenerationPlan) -> list[list[int]]:

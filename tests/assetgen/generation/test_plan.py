@@ -38,3 +38,36 @@ def test_plan_records_the_resolver_and_trace(demo_store: ProjectStore) -> None:
     assert [lo.lora_id for lo in plan.loras] == ["lora_demo_forest"]
     assert {d.lora_id: d.code for d in plan.lora_decisions}["lora_demo_icons"] == "blocked_asset_type"
     assert plan.seed_policy == "derived" and plan.prompt_trace[0].layer == "checkpoint_base"
+
+
+def test_planning_reads_the_project_again_only_when_a_file_changed(demo_store: ProjectStore) -> None:
+    """Plans share the parsed project inputs until a file they came from changes (a catalog edited, a
+    LoRA record removed, the spec rewritten), and then see the change on the very next plan."""
+    from assetgen.generation.plan_inputs import read_plan_inputs
+
+    first = read_plan_inputs(demo_store, "demo")
+    assert read_plan_inputs(demo_store, "demo") is first
+    assert "lora_demo_forest" in [
+        lo.lora_id for lo in plan_generation(demo_store, "demo", "hero_knight_walk").loras
+    ]
+
+    styles = demo_store.read_catalog("demo", "styles")
+    styles.styles[0].prompt_tokens = ["chunky brush strokes"]
+    demo_store.write_catalog("demo", "styles", styles)
+    spec = demo_store.read("demo", "specs", "potion_icon")
+    spec.style = styles.styles[0].id
+    demo_store.write("demo", "specs", spec)
+    assert "chunky brush strokes" in plan_generation(demo_store, "demo", "potion_icon").prompt.positive
+    assert read_plan_inputs(demo_store, "demo") is not first
+
+    demo_store.delete("demo", "loras", "lora_demo_forest")
+    assert plan_generation(demo_store, "demo", "hero_knight_walk").loras == []
+
+
+def test_planning_still_names_a_missing_catalog(demo_store: ProjectStore) -> None:
+    from assetgen.errors import NotFound
+
+    plan_generation(demo_store, "demo", "potion_icon")
+    demo_store.catalog_path("demo", "asset-types").unlink()
+    with pytest.raises(NotFound, match="no catalog 'asset-types'"):
+        plan_generation(demo_store, "demo", "potion_icon")
