@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+from pathlib import Path
 
 from comfy_api.latest import io
 
@@ -11,6 +13,7 @@ from assetgen.errors import AssetgenError
 from assetgen.generation.plan import plan_generation
 from assetgen.nodes._context import node_plan, node_store
 from assetgen.nodes._model_files import missing_model_files
+from assetgen.store import ProjectStore
 
 PLAN = io.Custom("ASSETGEN_PLAN")
 log = logging.getLogger(__name__)
@@ -22,6 +25,13 @@ FROM_SPEC = "(from spec)"
 def checkpoint_options() -> list[str]:
     """The dropdown: the spec's own choice, then every checkpoint record of the projects under the data root."""
     store = node_store()
+    try:
+        key = _listing_key(store)
+    except OSError:
+        key = None
+    cached = _OPTIONS.get(store.root)
+    if key is not None and cached is not None and cached[0] == key:
+        return list(cached[1])
     ids: set[str] = set()
     try:
         for project_id in store.list_projects():
@@ -29,7 +39,30 @@ def checkpoint_options() -> list[str]:
     except AssetgenError as exc:
         # The dropdown still offers the spec's own choice; the log says why the records are missing.
         log.warning("checkpoint dropdown: cannot list the checkpoint records under %s: %s", store.root, exc)
-    return [FROM_SPEC, *sorted(ids)]
+    options = [FROM_SPEC, *sorted(ids)]
+    if key is not None:
+        _OPTIONS[store.root] = (key, options)
+    return list(options)
+
+
+# data root -> (listing key, options). ComfyUI reads a node's schema several times per prompt (validation,
+# cache keys), and listing every project's checkpoints each time was most of what Load AssetSpec added.
+_OPTIONS: dict[Path, tuple[tuple[int, ...], list[str]]] = {}
+
+
+def _listing_key(store: ProjectStore) -> tuple[int, ...]:
+    """Modification times of the folders the dropdown lists: a folder's changes when an entry is added,
+    renamed or removed (a new project, a new checkpoint record), which is all the dropdown depends on."""
+    projects = store.projects_dir()
+    key = [projects.stat().st_mtime_ns]
+    for entry in sorted(os.scandir(projects), key=lambda e: e.name):
+        if entry.is_dir():
+            key.append(entry.stat().st_mtime_ns)
+            try:
+                key.append(os.stat(os.path.join(entry.path, "checkpoints")).st_mtime_ns)
+            except FileNotFoundError:
+                key.append(0)
+    return tuple(key)
 
 
 def _resolve_plan_json(
@@ -144,7 +177,10 @@ class AssetGenLoadSpec(io.ComfyNode):
         checkpoint: str = FROM_SPEC,
         plan_json: str = "",
     ) -> str:
-        # Changes exactly when the resolved plan would: the spec, its catalogs, checkpoints or LoRAs.
+        # Changes exactly when the resolved plan would: the spec, its catalogs, checkpoints or LoRAs. A ready
+        # plan is its own text (hashing it directly skips a parse and a dump on every prompt).
+        if (plan_json or "").strip():
+            return hashlib.sha256(f"{plan_json}|{variant_index}".encode()).hexdigest()
         try:
             resolved = _resolve_plan_json(project_id, spec_id, plan_json or "", seed_offset, checkpoint)
         except AssetgenError as exc:
