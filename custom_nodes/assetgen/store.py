@@ -71,6 +71,16 @@ def parse_image_path(
     return StoredImagePath(asset_id=parts[4], kind=parts[5], file_name=parts[6])
 
 
+FileSignature = tuple[int, int, int]
+
+
+def file_signature(path: Path | str) -> FileSignature:
+    """(mtime_ns, size, inode) of a file: every store write renames a new file into place, so a changed
+    file never keeps its signature (readers that keep parsed files compare it instead of reading again)."""
+    info = os.stat(path)
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so readers see the old file or the new one, never half of one.
 
@@ -155,15 +165,28 @@ def read_json(path: Path) -> Any:
         raise NotFound(f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise InvalidInput(f"{path}: is a folder, not a JSON file") from exc
+    return parse_json_bytes(raw, where=str(path))
+
+
+def parse_json_bytes(raw: bytes, *, where: str) -> Any:
+    """Parse JSON bytes (a leading BOM is accepted); errors name ``where``, the line and column.
+
+    pydantic-core's parser reads plain UTF-8 JSON two to three times faster than ``json.loads``, and
+    every claim, progress write and ingest reads records; anything it refuses (a BOM, bad UTF-8, bad
+    JSON) goes through ``json.loads``, which accepts the BOM or says exactly what is wrong."""
+    try:
+        return pydantic_core.from_json(raw)
+    except ValueError:
+        pass
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise InvalidInput(f"{where}: not UTF-8 text (byte {exc.start})") from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
 
 
@@ -346,14 +369,14 @@ class ProjectStore:
                     continue
         return sorted(ids)
 
-    def record_signatures(self, project_id: str, folder: str) -> dict[str, tuple[int, int, int]]:
+    def record_signatures(self, project_id: str, folder: str) -> dict[str, FileSignature]:
         """Record id -> (mtime_ns, size, inode) of each file in ``folder``: stat only, nothing is read.
 
         Cheap enough to poll: an atomic write replaces the inode, so every change shows.
         """
         self.record_path(project_id, folder, "probe")  # validates project id and folder
         base = self.project_dir(project_id) / folder
-        signatures: dict[str, tuple[int, int, int]] = {}
+        signatures: dict[str, FileSignature] = {}
         try:
             entries = list(os.scandir(base))
         except (FileNotFoundError, NotADirectoryError):

@@ -21,7 +21,7 @@ from typing import Any
 from assetgen.errors import NotFound
 from assetgen.models import AssetSpec
 from assetgen.models.project import Project
-from assetgen.store import LEGACY_BASELINE_FILE, ProjectStore
+from assetgen.store import LEGACY_BASELINE_FILE, ProjectStore, file_signature
 
 # Catalog file -> the field holding its entries.
 CATALOG_FIELDS = {
@@ -101,7 +101,7 @@ def read_spec(store: ProjectStore, project_id: str, spec_id: str) -> AssetSpec:
     """A spec as planning reads it: parsed again only when its file changed (shared: do not change it)."""
     path = store.record_path(project_id, "specs", spec_id)
     try:
-        signature = _file_signature(path)
+        signature = file_signature(path)
     except FileNotFoundError:
         return store.read(project_id, "specs", spec_id)  # raises the store's "not found"
     with _lock:
@@ -116,11 +116,6 @@ def read_spec(store: ProjectStore, project_id: str, spec_id: str) -> AssetSpec:
     return spec
 
 
-def _file_signature(path: str | Path) -> Signature:
-    info = os.stat(path)
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
 def _signature(store: ProjectStore, project_id: str) -> Signature:
     """Stat signatures of every file planning reads and of each record folder's entries (plain ``os``
     calls on strings: this runs for every plan, and pathlib's joins cost more than the stats)."""
@@ -130,13 +125,13 @@ def _signature(store: ProjectStore, project_id: str) -> Signature:
     parts: list[Any] = []
     for path in files:
         try:
-            parts.append(_file_signature(path))
+            parts.append(file_signature(path))
         except (FileNotFoundError, NotADirectoryError):
             parts.append(None)
     for folder in _RECORD_FOLDERS:
         try:
             entries = sorted(
-                (entry.name, _file_signature(entry.path))
+                (entry.name, file_signature(entry.path))
                 for entry in os.scandir(f"{base}/{folder}")
                 if entry.name.endswith(".json")
             )
