@@ -53,6 +53,9 @@ def describe_node_errors(node_errors: dict[str, Any], prompt: dict[str, Any] | N
     return "; ".join(parts)
 
 
+_SKIPPED = '{"type": "progress_state"'
+
+
 class ComfyClient:
     """One ComfyUI server at ``base_url``; owns no session (the caller passes one in)."""
 
@@ -62,7 +65,9 @@ class ComfyClient:
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.client_id = client_id or uuid.uuid4().hex
-        self.socket_poll_s = 2.0  # history poll interval while the WebSocket is up
+        # History poll interval while the WebSocket is up: the socket says when a prompt ends, so this is only
+        # the safety net for a stalled socket (at 2 s, every prompt queued behind another was polled once).
+        self.socket_poll_s = 5.0
         self._socket_task: asyncio.Task[None] | None = None
         self._socket_up = asyncio.Event()
         # prompt id -> set when ComfyUI says the prompt is done; kept until its waiter has seen it.
@@ -113,7 +118,9 @@ class ComfyClient:
                     self._socket_up.set()
                     backoff = 0.2
                     async for message in ws:
-                        if message.type == aiohttp.WSMsgType.TEXT:
+                        # ComfyUI sends every node's state on each step ("progress_state", half of a
+                        # prompt's messages); nothing here reads it, so it is not even parsed.
+                        if message.type == aiohttp.WSMsgType.TEXT and not message.data.startswith(_SKIPPED):
                             await self._on_event(json.loads(message.data))
             except (TimeoutError, aiohttp.ClientError, OSError, ValueError, RuntimeError) as exc:
                 log.debug("progress socket of %s closed: %s", self.base_url, exc)

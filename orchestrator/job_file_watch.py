@@ -31,9 +31,11 @@ def watch_job_files(
     projects_dir: Path,
     on_change: Callable[[], None],
     on_job_file: Callable[[str, str], None] | None = None,
+    on_folder: Callable[[], None] | None = None,
 ) -> Any:
     """Start a watchdog observer calling ``on_change`` (from its thread) when a job file changes, and
-    ``on_job_file(project_id, job_id)`` first for each job file the change concerns.
+    ``on_job_file(project_id, job_id)`` first for each job file the change concerns; a new project or
+    jobs folder calls ``on_folder`` instead (``on_change`` when not given).
 
     Returns the started observer (stop it when done), or None when watching is unavailable."""
     try:
@@ -100,7 +102,7 @@ def watch_job_files(
                 if path.parent == projects_dir:
                     watch(path / "jobs")  # made with the project, before its own watch existed
                 # a job may have been written before the new folder's watch existed: look now
-                on_change()
+                (on_folder or on_change)()
             elif event.is_directory and event.event_type == "deleted":
                 forget(path)
             else:

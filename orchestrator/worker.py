@@ -65,7 +65,7 @@ class Worker:
         worker_id: str | None = None,
         lease: LeaseConfig | None = None,
         rescan_s: float = 1.0,
-        progress_interval_s: float = 0.5,
+        progress_interval_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.store = ProjectStore(settings.data_dir)
@@ -80,6 +80,11 @@ class Worker:
         self._managed = False
         self.jobs = JobIndex()
         self._running_projects: dict[str, str] = {}  # job id -> project id, for the jobs in _running
+        # Projects to look at next: those whose job files changed (from the watch) or where a job of ours
+        # ended; None = every project (at start, on the rescan, after an event that named no job file).
+        self._touched: set[str] | None = None
+        self._touched_lock = threading.Lock()
+        self._looked_everywhere_at = 0.0
 
     # -- the loop ---------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
@@ -87,7 +92,7 @@ class Worker:
         observer = self._watch_job_files()
         try:
             while not stop.is_set():
-                claimed = await self._claim_all()
+                claimed = await self._claim_all(self._take_touched())
                 if (
                     once
                     and not claimed
@@ -122,9 +127,34 @@ class Worker:
     def _has_pending_work(self) -> bool:
         return self.jobs.has_active(self.store)
 
-    async def _claim_all(self) -> int:
+    def _touch(self, project_id: str | None) -> None:
+        """Look at ``project_id`` (None: every project) at the next claim round (thread-safe)."""
+        with self._touched_lock:
+            if project_id is None:
+                self._touched = None
+            elif self._touched is not None:
+                self._touched.add(project_id)
+
+    def _take_touched(self) -> set[str] | None:
+        """The projects to look at now; every ``rescan_s`` all of them (due retries, expired leases of a
+        dead worker and missed events write nothing this worker would hear of)."""
+        now = time.monotonic()
+        with self._touched_lock:
+            touched, self._touched = self._touched, set()
+        if now - self._looked_everywhere_at >= self.rescan_s:
+            touched = None
+        if touched is None:
+            self._looked_everywhere_at = now
+        return touched
+
+    async def _claim_all(self, projects: set[str] | None = None) -> int:
+        """Claim what the projects (None: every project) allow. A round is woken by every job file write,
+        the worker's own claims, progress and results included: it looks only at the projects named, and
+        one whose slots are all held by this worker costs no thread hop and no read."""
         claimed = 0
-        for project_id in await asyncio.to_thread(self.store.list_projects):
+        if projects is None:
+            projects = set(await asyncio.to_thread(self.store.list_projects))
+        for project_id in sorted(projects):
             while True:
                 # Every slot of the project is ours and busy: no claim can succeed (saves a locked rescan).
                 if (
@@ -159,7 +189,9 @@ class Worker:
 
     def _forget(self, job_id: str) -> None:
         self._running.pop(job_id, None)
-        self._running_projects.pop(job_id, None)
+        project_id = self._running_projects.pop(job_id, None)
+        if project_id is not None:
+            self._touch(project_id)  # its slot is free again
 
     def _watch_job_files(self) -> Any:
         """watchdog observer waking the loop when a job file changes (None if it cannot start)."""
@@ -177,10 +209,15 @@ class Worker:
                 pending.set()
                 loop.call_soon_threadsafe(wake)
 
+        def on_folder() -> None:
+            self._touch(None)  # a project or jobs folder appeared: look everywhere
+            on_change()
+
         def on_job_file(project_id: str, job_id: str) -> None:
             self.jobs.note_changed(self.store.root, project_id, job_id)
+            self._touch(project_id)
 
-        observer = watch_job_files(root, on_change, on_job_file)
+        observer = watch_job_files(root, on_change, on_job_file, on_folder)
         # With the watch running, the index looks only at the job files its events name.
         self.jobs.events_live = observer is not None
         return observer
@@ -382,9 +419,10 @@ class _JobRun:
         self.job = job
         self.lost = asyncio.Event()
         self.canceled = asyncio.Event()
-        # The first progress write waits one interval: a job that ends sooner records its progress with its
-        # success, in the same write.
-        self._last_progress_at = time.monotonic()
+        # Progress is written once per interval of execution, the first one interval after the first report
+        # (a prompt waiting in ComfyUI's queue reports nothing): a job that runs for less than that records
+        # its progress with its success, in the same write.
+        self._last_progress_at: float | None = None
 
     async def update(
         self, change: Callable[[Job], None] | None = None, *, release: bool = False
@@ -406,6 +444,8 @@ class _JobRun:
         """Store progress, at most once per ``progress_interval_s``; the last step (done = 100 %) is written
         with the job's success instead."""
         now = time.monotonic()
+        if self._last_progress_at is None:
+            self._last_progress_at = now
         if now - self._last_progress_at < self.worker.progress_interval_s or value >= maximum:
             return
         self._last_progress_at = now
