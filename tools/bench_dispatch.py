@@ -5,7 +5,7 @@
 A real managed ComfyUI runs the ``dispatch_probe`` template (Load AssetSpec -> EmptyImage 64x64 -> Save
 Variants: core nodes plus our own two, no model). Each job goes job file -> `assetgen worker` (one process,
 warmed up by one job) -> ComfyUI -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded.
-The peer in the same run: a stdlib client queueing N plain EmptyImage -> SaveImage prompts, all at once
+The peer in the same run: a plain client queueing N plain EmptyImage -> SaveImage prompts, all at once
 (what ComfyUI itself can execute per second with nothing in front of it). The ratio of the two says what the
 orchestrator costs per job; the jobs/s says how many GPU hosts one orchestrator process keeps fed
 (a GPU host at P prompts/s needs P / (jobs/s) of a worker process). Writes its section of BENCHMARKS.md.
@@ -122,7 +122,7 @@ Written by `tools/bench_dispatch.py --jobs {n}` on {machine}; managed ComfyUI 0.
 one run each, same run. {n} one-variant generate jobs spread over {len(PROBE_SPECS)} specs, with the `dispatch_probe` template (Load AssetSpec ->
 EmptyImage {SIZE}x{SIZE} -> Save Variants; no model), job file -> one `assetgen worker` process -> ComfyUI
 -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded, timed from the first job file written
-to the last job succeeded. Peer: a stdlib client queueing {n} plain EmptyImage -> SaveImage prompts at once.
+to the last job succeeded. Peer: a plain client queueing {n} plain EmptyImage -> SaveImage prompts at once.
 
 | path | project concurrency | wall time for {n} | per second | worker CPU per job | ratio to plain |
 |---|---|---|---|---|---|

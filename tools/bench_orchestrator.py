@@ -4,10 +4,10 @@ through assetgen, in one run, on whatever device the managed ComfyUI computes on
     .venv/bin/python tools/bench_orchestrator.py [--requests N] [--configs fast,demo] [--concurrency 1,2,4]
 
 Configurations: ``fast`` = 64x64, 1 step, no LoRAs (the orchestrator's own cost dominates); ``demo`` = the
-demo spec as it is (128x128, 8 steps, 2 LoRAs). Direct = a stdlib HTTP client queueing a plain core-node
-graph (CheckpointLoaderSimple -> LoraLoader per LoRA -> CLIPTextEncode x2 -> EmptyLatentImage -> KSampler ->
-VAEDecode -> SaveImage) of the same size, steps, sampler and LoRAs, all N at once, waiting on /history
-(measured before and after the assetgen runs; the mean). assetgen = N job files -> a running
+demo spec as it is (128x128, 8 steps, 2 LoRAs). Direct = a plain client queueing a plain core-node graph
+(CheckpointLoaderSimple -> LoraLoader per LoRA -> CLIPTextEncode x2 -> EmptyLatentImage -> KSampler ->
+VAEDecode -> SaveImage) of the same size, steps, sampler and LoRAs, all N at once over HTTP, waiting for the
+last on ComfyUI's WebSocket (measured before and after the assetgen runs; the mean). assetgen = N job files -> a running
 `assetgen worker` process (warmed up by one job) -> ComfyUI -> /view -> ingest -> succeeded, timed from the
 first job file written to the last job succeeded; the worker's CPU time (all threads, /proc) is read
 around the timed jobs, so start-up is excluded. Writes its section of BENCHMARKS.md (one per device).
@@ -16,6 +16,7 @@ around the timed jobs, so start-up is excluded. Writes its section of BENCHMARKS
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -27,10 +28,12 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from benchmarks_file import write_section
 
 from assetgen.generation.plan import plan_generation
@@ -115,20 +118,37 @@ def plain_graph(plan: GenerationPlan, seed: int, prefix: str) -> dict[str, Any]:
 
 
 def run_plain(url: str, graphs: list[dict[str, Any]]) -> float:
-    """Queue every graph at once, wait until the last one is in the history; seconds."""
-    started = time.perf_counter()
-    ids = [http_json(f"{url}/prompt", {"prompt": g, "client_id": "bench"})["prompt_id"] for g in graphs]
-    while True:
-        entry = http_json(f"{url}/history/{ids[-1]}").get(ids[-1])
-        if entry is not None:
-            break
-        time.sleep(0.005)
-    elapsed = time.perf_counter() - started
-    for prompt_id in ids:  # FIFO: all are done; make sure none failed
+    """Queue every graph at once, wait for the last one's end on ComfyUI's WebSocket; seconds.
+
+    The way ComfyUI's own ``websockets_api_example.py`` waits: nothing is polled. (A 5 ms /history poll,
+    used before, took CPU from the very server it timed, on a host with two cores.)"""
+    elapsed = asyncio.run(_queue_and_wait(url, graphs))
+    for prompt_id in elapsed[1]:  # FIFO: all are done; make sure none failed
         status = http_json(f"{url}/history/{prompt_id}")[prompt_id]["status"]
         if status.get("status_str") != "success":
             raise SystemExit(f"bench: prompt {prompt_id} failed: {status}")
-    return elapsed
+    return elapsed[0]
+
+
+async def _queue_and_wait(url: str, graphs: list[dict[str, Any]]) -> tuple[float, list[str]]:
+    client_id = uuid.uuid4().hex
+    ended: set[str] = set()
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{url.replace('http', 'ws', 1)}/ws?clientId={client_id}") as ws:
+            started = time.perf_counter()
+            ids = []
+            for graph in graphs:
+                async with session.post(f"{url}/prompt", json={"prompt": graph, "client_id": client_id}) as r:
+                    ids.append((await r.json())["prompt_id"])
+            async for message in ws:
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    continue
+                event = json.loads(message.data)
+                if event.get("type") in ("execution_success", "execution_error", "execution_interrupted"):
+                    ended.add(event["data"]["prompt_id"])
+                    if ids[-1] in ended:
+                        return time.perf_counter() - started, ids
+    raise SystemExit("bench: ComfyUI's WebSocket closed before the last prompt ended")
 
 
 def direct_run(url: str, store: ProjectStore, config: Config, count: int, seed_base: int) -> float:
@@ -316,8 +336,9 @@ def main() -> int:
 
 Written by `tools/bench_orchestrator.py {" ".join(sys.argv[1:])}` on {machine}; managed ComfyUI 0.3.75 computing on
 **{device}**, demo checkpoint, one variant per request, distinct seeds, one run each, all in the same run.
-Direct = a stdlib client queueing a plain core-node graph of the same size, steps, sampler and LoRAs, all
-requests at once. assetgen = the same number of generate job files -> a running `assetgen worker` (warmed up by one job) ->
+Direct = a plain client queueing a plain core-node graph of the same size, steps, sampler and LoRAs, all
+requests at once over HTTP, waiting for the last on ComfyUI's WebSocket (as ComfyUI's websockets_api_example.py
+does; nothing polled). assetgen = the same number of generate job files -> a running `assetgen worker` (warmed up by one job) ->
 ComfyUI (txt2img template) -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded. Ratio =
 assetgen wall time / direct wall time. Worker CPU = the worker process's user+system time (all threads)
 over the timed jobs / requests (start-up and warm-up excluded).
