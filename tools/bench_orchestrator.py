@@ -23,6 +23,7 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -248,6 +249,17 @@ def assetgen_run(
 
 
 # -- set-up and report -----------------------------------------------------------------------------
+def forget_asset(store: ProjectStore, spec_id: str) -> None:
+    """Remove the spec's asset record, so a run ingests into a fresh one (a record holds every version,
+    and runs that kept growing one would each pay more than the run before)."""
+    if store.exists("demo", "assets", spec_id):
+        store.delete("demo", "assets", spec_id)
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    return f"{min(values):.{digits}f}-{max(values):.{digits}f}"
+
+
 def scratch_project(root: Path) -> ProjectStore:
     """A copy of the demo project plus ``bench_plain``: potion_icon with no LoRAs."""
     shutil.copytree(REPO_DIR / "data" / "projects" / "demo", root / "projects" / "demo")
@@ -288,6 +300,7 @@ def main() -> int:
         "--demo-requests", type=int, help="requests for the demo configuration (default --requests)"
     )
     parser.add_argument("--concurrency", default="1,2,4", help="per-project concurrency values to run")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved runs of each path (medians)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args()
     configs = [CONFIGS[name] for name in args.configs.split(",")]
@@ -308,26 +321,38 @@ def main() -> int:
                 )
                 base = 10_000 * (index + 1)
                 direct_run(state.url, store, config, 2, base)  # warm-up: model load, caches
-                direct_a = direct_run(state.url, store, config, n, base + 1000)
-                through = {
-                    c: assetgen_run(state.url, store, config, n, base + 2000 + 1000 * c, concurrency=c)
-                    for c in concurrencies
-                }
-                direct_b = direct_run(state.url, store, config, n, base + 9000)
-                direct = (direct_a + direct_b) / 2
+                # Interleaved repeats, each assetgen run between two direct runs: the host's speed drifts
+                # by 10-20 % within minutes here, and one run each could not tell 3 % from noise.
+                directs = [direct_run(state.url, store, config, n, base + 100)]
+                through: dict[int, list[tuple[float, float]]] = {c: [] for c in concurrencies}
+                for rep in range(args.repeats):
+                    for c in concurrencies:
+                        forget_asset(store, config.spec_id)  # every run starts a fresh asset record
+                        seeds = base + 1000 * (rep + 1) + 100 * c
+                        through[c].append(assetgen_run(state.url, store, config, n, seeds, concurrency=c))
+                    directs.append(direct_run(state.url, store, config, n, base + 1000 * (rep + 1) + 50))
+                direct = statistics.median(directs)
                 rows.append(
                     f"| {config.label} | {n} | direct (plain client, plain graph) | {direct:.2f} s "
-                    f"(runs {direct_a:.2f}, {direct_b:.2f}) | {1000 * direct / n:.0f} ms | 1.000 | |"
+                    f"({spread(directs)}) | {1000 * direct / n:.0f} ms | 1.000 | |"
                 )
-                for c, (wall, cpu) in through.items():
+                ratios = {
+                    c: [wall / ((directs[r] + directs[r + 1]) / 2) for r, (wall, _) in enumerate(runs)]
+                    for c, runs in through.items()
+                }
+                for c, runs in through.items():
+                    wall = statistics.median(w for w, _ in runs)
+                    cpu = statistics.median(cpu for _, cpu in runs)
                     rows.append(
-                        f"| {config.label} | {n} | assetgen, project concurrency {c} | {wall:.2f} s | "
-                        f"{1000 * wall / n:.0f} ms | {wall / direct:.3f} | {1000 * cpu / n:.1f} ms |"
+                        f"| {config.label} | {n} | assetgen, project concurrency {c} | {wall:.2f} s "
+                        f"({spread([w for w, _ in runs])}) | {1000 * wall / n:.0f} ms | "
+                        f"{statistics.median(ratios[c]):.3f} ({spread(ratios[c], 3)}) | {1000 * cpu / n:.1f} ms |"
                     )
-                best = min(through, key=lambda c: through[c][0])
+                best = min(through, key=lambda c: statistics.median(ratios[c]))
+                cpu_best = statistics.median(cpu for _, cpu in through[best])
                 summary.append(
-                    f"{config.label}: overhead ratio **{through[best][0] / direct:.3f}** "
-                    f"(project concurrency {best}), worker CPU {1000 * through[best][1] / n:.1f} ms per job"
+                    f"{config.label}: overhead ratio **{statistics.median(ratios[best]):.3f}** (median of "
+                    f"{args.repeats}, project concurrency {best}), worker CPU {1000 * cpu_best / n:.1f} ms per job"
                 )
         finally:
             comfy_process.stop(settings)
@@ -335,13 +360,15 @@ def main() -> int:
     text = f"""## Orchestrator overhead on {device}: a plain client vs assetgen, per request
 
 Written by `tools/bench_orchestrator.py {" ".join(sys.argv[1:])}` on {machine}; managed ComfyUI 0.3.75 computing on
-**{device}**, demo checkpoint, one variant per request, distinct seeds, one run each, all in the same run.
+**{device}**, demo checkpoint, one variant per request, distinct seeds, all in the same run.
 Direct = a plain client queueing a plain core-node graph of the same size, steps, sampler and LoRAs, all
 requests at once over HTTP, waiting for the last on ComfyUI's WebSocket (as ComfyUI's websockets_api_example.py
 does; nothing polled). assetgen = the same number of generate job files -> a running `assetgen worker` (warmed up by one job) ->
-ComfyUI (txt2img template) -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded. Ratio =
-assetgen wall time / direct wall time. Worker CPU = the worker process's user+system time (all threads)
-over the timed jobs / requests (start-up and warm-up excluded).
+ComfyUI (txt2img template) -> /view -> ingest (PNG + WebP preview + asset record) -> succeeded, each run
+into a fresh asset record. {args.repeats} interleaved repeats (direct, assetgen at each concurrency, direct, ...):
+wall times are medians (range in brackets); a run's ratio = its wall time / the mean of the direct runs
+before and after it, the ratio shown is the median. Worker CPU = the worker process's user+system time (all
+threads) over the timed jobs / requests (start-up and warm-up excluded), median.
 
 | configuration | requests | path | wall time | per request | ratio | worker CPU per job |
 |---|---|---|---|---|---|---|
