@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assetgen.clock import now_iso
+from assetgen.clock import ms_from_iso, now_iso
 from assetgen.errors import AssetgenError, InvalidInput, NotFound
 from assetgen.ids import validate_id
 from assetgen.models import Job
@@ -99,6 +99,20 @@ class JobIndex:
                 folder.listed_at = time.monotonic()
         jobs = [job for _, job in folder.files.values() if job is not None]
         return sorted(jobs, key=lambda j: (j.created_at or "", j.id))
+
+    def next_retry_after(self, after_ms: int) -> int | None:
+        """The earliest ``nextRetryAt`` (epoch ms) later than ``after_ms`` of the queued jobs last read, any
+        project; None if none. In memory only (safe from any thread): the worker's loop sleeps until then."""
+        due = [
+            when
+            for folder in list(self._folders.values())
+            for _, job in list(folder.files.values())
+            if job is not None
+            and job.status == "queued"
+            and job.next_retry_at
+            and (when := ms_from_iso(job.next_retry_at)) > after_ms
+        ]
+        return min(due, default=None)
 
     def has_active(self, store: ProjectStore) -> bool:
         """True when any project under the store has a queued or running job."""

@@ -1,7 +1,7 @@
 """The job worker: picks queued jobs from the job files and runs them, several processes side by side.
 
-Job files are watched with watchdog (any change wakes the loop) and rescanned every ``rescan_s`` as the
-safety net; claims go through a ``JobIndex``, which parses only the job files that changed. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
+Job files are watched with watchdog (any change wakes the loop) and rescanned every few seconds as the
+safety net (and when a retry falls due); claims go through a ``JobIndex``, which parses only the job files that changed. Per-project throughput is bounded across all worker processes by ``job_leases``; a job's
 lease is renewed by a heartbeat while it runs, which also notices cancel requests. Succeeded jobs enqueue
 their ``nextJobs``; failed attempts are retried with backoff per ``policies.retryPolicy``.
 """
@@ -64,14 +64,17 @@ class Worker:
         *,
         worker_id: str | None = None,
         lease: LeaseConfig | None = None,
-        rescan_s: float = 1.0,
+        rescan_s: float | None = None,
         progress_interval_s: float = 1.0,
     ) -> None:
         self.settings = settings
         self.store = ProjectStore(settings.data_dir)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{new_ulid()[-6:]}"
         self.lease = lease or lease_config_of(settings)
+        # Every project is looked at this often (None: every 5 s while the file watch runs, every 1 s
+        # without it); the loop also wakes when a queued job's retry falls due.
         self.rescan_s = rescan_s
+        self._rescan_every = rescan_s or 1.0
         self.progress_interval_s = progress_interval_s
         self._wake = asyncio.Event()
         self._running: dict[str, asyncio.Task[None]] = {}
@@ -84,12 +87,17 @@ class Worker:
         # ended; None = every project (at start, on the rescan, after an event that named no job file).
         self._touched: set[str] | None = None
         self._touched_lock = threading.Lock()
-        self._looked_everywhere_at = 0.0
+        self._looked_everywhere_at = 0.0  # monotonic time of the last look at every project
+        self._looked_everywhere_ms = 0  # the same, epoch ms (retries are due at epoch times)
 
     # -- the loop ---------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event, *, once: bool = False) -> None:
         """Claim and run jobs until ``stop``; with ``once``, return when no job is queued or running."""
         observer = self._watch_job_files()
+        if self.rescan_s is None:
+            # With events, the full look only backs up the watch (and notices a dead worker's expired
+            # lease): once a second it was two thirds of an idle worker's CPU.
+            self._rescan_every = 5.0 if observer is not None else 1.0
         try:
             while not stop.is_set():
                 claimed = await self._claim_all(self._take_touched())
@@ -111,7 +119,7 @@ class Worker:
                     )
                     await asyncio.wait(
                         [stop_wait, wake_wait, *done_waits],
-                        timeout=self.rescan_s,
+                        timeout=self._next_look_in(),
                         return_when=asyncio.FIRST_COMPLETED,
                     )
                     for task in (stop_wait, wake_wait, *done_waits):
@@ -123,6 +131,19 @@ class Worker:
             if observer is not None:
                 observer.stop()
             await self._close_backends()
+
+    def _next_look_in(self) -> float:
+        """Seconds until the next full look: the rescan, or sooner when a queued job's retry falls due
+        (one that fell due before the last full look was seen by it: it is not waited for again)."""
+        until_rescan = self._rescan_every - (time.monotonic() - self._looked_everywhere_at)
+        due = self.jobs.next_retry_after(self._looked_everywhere_ms)
+        if due is not None:
+            until_rescan = min(until_rescan, (due - now_ms()) / 1000)
+        return max(0.01, until_rescan)
+
+    def _retry_due(self, now: int) -> bool:
+        due = self.jobs.next_retry_after(self._looked_everywhere_ms)
+        return due is not None and due <= now
 
     def _has_pending_work(self) -> bool:
         return self.jobs.has_active(self.store)
@@ -136,15 +157,15 @@ class Worker:
                 self._touched.add(project_id)
 
     def _take_touched(self) -> set[str] | None:
-        """The projects to look at now; every ``rescan_s`` all of them (due retries, expired leases of a
+        """The projects to look at now; every few seconds, and when a retry falls due, all of them (due retries, expired leases of a
         dead worker and missed events write nothing this worker would hear of)."""
         now = time.monotonic()
         with self._touched_lock:
             touched, self._touched = self._touched, set()
-        if now - self._looked_everywhere_at >= self.rescan_s:
+        if now - self._looked_everywhere_at >= self._rescan_every or self._retry_due(now_ms()):
             touched = None
         if touched is None:
-            self._looked_everywhere_at = now
+            self._looked_everywhere_at, self._looked_everywhere_ms = now, now_ms()
         return touched
 
     async def _claim_all(self, projects: set[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,26 @@ def test_a_running_job_canceled_stops_and_a_failure_while_stopping_is_logged(
     assert final.status == "canceled" and final.error == "canceled while running"
     assert final.cancel_requested is False
     assert f"job={job.id}" in caplog.text and "cleanup broke" in caplog.text
+
+
+def test_the_loop_sleeps_until_the_rescan_or_a_retry_falls_due(demo_store: ProjectStore) -> None:
+    """With the file watch running the full look is every 5 s; a queued job whose retry falls due sooner
+    wakes the loop then, once (a retry already due at the last full look is not waited for again)."""
+    from assetgen.clock import iso_from_ms, now_ms
+
+    worker = Worker(Settings.from_env(data_dir=demo_store.root))
+    worker._rescan_every = 5.0
+    assert worker._take_touched() is None  # the first round looks at every project
+    assert 4.5 < worker._next_look_in() <= 5.0
+    job = create_job(demo_store, "demo", "bg_remove", {"assetId": "slime"})
+    job.next_retry_at = iso_from_ms(now_ms() + 2000)
+    demo_store.write("demo", "jobs", job)
+    worker.jobs.active_jobs(demo_store, "demo")
+    assert 1.0 < worker._next_look_in() <= 2.0
+    assert worker._take_touched() == set()  # not due yet: only the touched projects (none)
+    job.next_retry_at = iso_from_ms(worker._looked_everywhere_ms + 5)  # due since the last full look
+    demo_store.write("demo", "jobs", job)
+    worker.jobs.active_jobs(demo_store, "demo")
+    time.sleep(0.02)
+    assert worker._take_touched() is None  # due now: every project
+    assert worker._next_look_in() > 4.5  # and not again
