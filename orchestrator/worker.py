@@ -22,7 +22,7 @@ import aiohttp
 
 from assetgen.clock import now_iso
 from assetgen.errors import AssetgenError, BackendUnavailable, InvalidInput
-from assetgen.ids import new_ulid
+from assetgen.ids import ID_PATTERN, new_ulid
 from assetgen.jobs import enqueue_children, error_class_of, record_failure
 from assetgen.models import Job
 from assetgen.models.job import Progress
@@ -157,8 +157,8 @@ class Worker:
                 self._touched.add(project_id)
 
     def _take_touched(self) -> set[str] | None:
-        """The projects to look at now; every few seconds, and when a retry falls due, all of them (due retries, expired leases of a
-        dead worker and missed events write nothing this worker would hear of)."""
+        """The projects to look at now. Every few seconds, and when a retry falls due, all of them: a due
+        retry, a dead worker's expired lease or a missed event writes nothing this worker would hear of."""
         now = time.monotonic()
         with self._touched_lock:
             touched, self._touched = self._touched, set()
@@ -175,6 +175,11 @@ class Worker:
         claimed = 0
         if projects is None:
             projects = set(await asyncio.to_thread(self.store.list_projects))
+        else:  # named by file events: only folders list_projects would list (a valid id, a project.json)
+            base = self.store.projects_dir()
+            projects = {
+                p for p in projects if ID_PATTERN.fullmatch(p) and (base / p / "project.json").is_file()
+            }
         for project_id in sorted(projects):
             while True:
                 # Every slot of the project is ours and busy: no claim can succeed (saves a locked rescan).

@@ -211,3 +211,11 @@ def test_the_loop_sleeps_until_the_rescan_or_a_retry_falls_due(demo_store: Proje
     time.sleep(0.02)
     assert worker._take_touched() is None  # due now: every project
     assert worker._next_look_in() > 4.5  # and not again
+
+
+def test_a_claim_round_skips_folders_that_are_not_projects(demo_store: ProjectStore) -> None:
+    """File events name the folder a job file appeared in; one with a bad name or no project.json is not
+    a project (as for list_projects) and must not stop the loop."""
+    (demo_store.projects_dir() / "not a project" / "jobs").mkdir(parents=True)
+    worker = Worker(Settings.from_env(data_dir=demo_store.root))
+    assert asyncio.run(worker._claim_all({"not a project", "ghost"})) == 0
