@@ -1,8 +1,8 @@
 """The worker's index of active jobs: claims read only what changed, not every job file of a project.
 
 A project accumulates thousands of finished jobs; parsing all of them on every claim made a claim cost
-grow with the project's history. The index keeps, per job file, its (inode, size, mtime) and the parsed
-job while it is queued or running (finished jobs are remembered as finished and never parsed again until
+grow with the project's history. The index keeps, per job file, its signature (mtime, size, inode) and
+the parsed job while it is queued or running (finished jobs are remembered as finished and never parsed again until
 their file changes). Every store write is an atomic rename, which changes the file's inode and the folder's
 mtime, so:
 
@@ -36,7 +36,7 @@ from assetgen.clock import ms_from_iso, now_iso
 from assetgen.errors import AssetgenError, InvalidInput, NotFound
 from assetgen.ids import validate_id
 from assetgen.models import Job
-from assetgen.store import ProjectStore, write_bytes_atomic
+from assetgen.store import FileSignature, ProjectStore, stat_signature, write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ ACTIVE = ("queued", "running")
 FRESH_MTIME_S = 0.05
 
 
-# A job file's (inode, size, mtime) and its job while queued or running (None once it has finished).
-_Entry = tuple[tuple[int, int, int], Job | None]
+# A job file's signature and its job while queued or running (None once it has finished).
+_Entry = tuple[FileSignature, Job | None]
 
 
 @dataclass
@@ -155,7 +155,7 @@ class JobIndex:
             stat = stat_of()
         except (InvalidInput, FileNotFoundError):
             return None
-        key = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        key = stat_signature(stat)
         if cached is not None and cached[0] == key:
             return cached
         job = self._read(store, project_id, job_id)

@@ -41,7 +41,7 @@ from assetgen.generation.plan import plan_generation
 from assetgen.jobs import create_job
 from assetgen.models.generation import GenerationPlan
 from assetgen.settings import REPO_DIR, Settings
-from assetgen.store import ProjectStore
+from assetgen.store import FileSignature, ProjectStore, file_signature
 from orchestrator import comfy_process
 
 SPEC = "potion_icon"
@@ -171,14 +171,13 @@ def wait_succeeded(
     """Poll the job files of the jobs not yet done, parsing only those whose file changed: the benchmark
     shares the CPU with the worker, and parsing every pending job file every 10 ms competed with it."""
     pending = list(job_ids)
-    seen: dict[str, tuple[int, int, int]] = {}
+    seen: dict[str, FileSignature] = {}
     deadline = time.monotonic() + timeout_s
     while pending and time.monotonic() < deadline:
         still = []
         for job_id in pending:
             path = store.record_path("demo", "jobs", job_id)
-            stat = path.stat()
-            signature = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            signature = file_signature(path)
             if seen.get(job_id) == signature:
                 still.append(job_id)
                 continue
