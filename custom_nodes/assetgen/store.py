@@ -16,11 +16,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pydantic_core
 from pydantic import BaseModel
@@ -31,6 +32,8 @@ from assetgen.models import CATALOG_MODELS, RECORD_MODELS, RECORD_NOUNS, Baselin
 from assetgen.models.base import mark_from_file, parse_model
 
 M = TypeVar("M", bound=BaseModel)
+K = TypeVar("K")
+V = TypeVar("V")
 
 IMAGE_KINDS = ("original", "preview", "alpha", "pixel")
 # AssetGenerator's legacy single baseline profile at the project root; resolved like baseline-profiles/<id>.json.
@@ -83,6 +86,28 @@ def file_signature(path: Path | str) -> FileSignature:
 def stat_signature(info: os.stat_result) -> FileSignature:
     """``file_signature`` of a stat already made (a folder listing's entries)."""
     return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+class SignedCache(Generic[K, V]):
+    """Values made from files, each kept with the signature of its files when it was made: a lookup with
+    another signature misses. Shared between threads; emptied when full (no bookkeeping per hit). Callers
+    only read the values they get (they are shared)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[K, tuple[Any, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, signature: Any) -> V | None:
+        with self._lock:
+            hit = self._entries.get(key)
+        return hit[1] if hit is not None and hit[0] == signature else None
+
+    def put(self, key: K, signature: Any, value: V) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (signature, value)
 
 
 def write_bytes_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

@@ -21,7 +21,7 @@ from assetgen.image_files import decode_rgba
 from assetgen.imaging.seams import measure_seams
 from assetgen.models import Asset, AssetVersion, Variant
 from assetgen.models.generation import GenerationPlan
-from assetgen.store import FileSignature, ProjectStore, file_signature, read_json, write_json_atomic
+from assetgen.store import ProjectStore, SignedCache, file_signature, read_json, write_json_atomic
 
 
 @dataclass(frozen=True)
@@ -168,25 +168,18 @@ def add_version(
         # write fails.
         data = {**data, "versions": [*kept, version.model_dump(mode="json")], "updatedAt": now}
         write_json_atomic(path, data)
-        _remember(path, data)
+        _ASSET_JSON.put(path, file_signature(path), data)
 
 
-# asset record path -> (file signature, JSON) as this process last wrote it; never changed in place.
-_ASSET_JSON: dict[Path, tuple[FileSignature, dict[str, Any]]] = {}
-_ASSET_JSON_MAX = 32
+# asset record path -> its JSON as this process last wrote it (never changed in place), by file signature.
+_ASSET_JSON: SignedCache[Path, dict[str, Any]] = SignedCache(32)
 
 
 def _asset_json(path: Path) -> dict[str, Any]:
-    hit = _ASSET_JSON.get(path)
-    if hit is not None and hit[0] == file_signature(path):
-        return hit[1]
+    hit = _ASSET_JSON.get(path, file_signature(path))
+    if hit is not None:
+        return hit
     data = read_json(path)
     if not isinstance(data, dict) or not isinstance(data.get("versions"), list):
         raise InvalidInput(f"{path}: not an asset record (it needs a versions list)")
     return data
-
-
-def _remember(path: Path, data: dict[str, Any]) -> None:
-    if len(_ASSET_JSON) >= _ASSET_JSON_MAX:
-        _ASSET_JSON.clear()
-    _ASSET_JSON[path] = (file_signature(path), data)

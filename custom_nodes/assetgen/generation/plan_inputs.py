@@ -13,7 +13,6 @@ The records handed out are shared between plans: planning only reads them (calle
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from assetgen.errors import NotFound
 from assetgen.models import AssetSpec
 from assetgen.models.project import Project
-from assetgen.store import LEGACY_BASELINE_FILE, ProjectStore, file_signature
+from assetgen.store import LEGACY_BASELINE_FILE, ProjectStore, SignedCache, file_signature
 
 # Catalog file -> the field holding its entries.
 CATALOG_FIELDS = {
@@ -61,19 +60,17 @@ class PlanInputs:
         raise NotFound(f"baseline profile {baseline_id!r} not found in project {self.project.id!r}")
 
 
-_cache: dict[tuple[Path, str], tuple[Signature, PlanInputs]] = {}
-_spec_cache: dict[Path, tuple[Signature, AssetSpec]] = {}
-_lock = threading.Lock()
+_inputs: SignedCache[tuple[Path, str], PlanInputs] = SignedCache(_MAX_ENTRIES)
+_specs: SignedCache[Path, AssetSpec] = SignedCache(16 * _MAX_ENTRIES)
 
 
 def read_plan_inputs(store: ProjectStore, project_id: str) -> PlanInputs:
     """The project's planning inputs, parsed again only when one of their files or folders changed."""
     key = (store.root, project_id)
     signature = _signature(store, project_id)
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None and hit[0] == signature:
-        return hit[1]
+    hit = _inputs.get(key, signature)
+    if hit is not None:
+        return hit
     project = store.read_project(project_id)
     catalogs: dict[str, list[Any] | None] = {}
     for name, field in CATALOG_FIELDS.items():
@@ -90,10 +87,7 @@ def read_plan_inputs(store: ProjectStore, project_id: str) -> PlanInputs:
     )
     # Read after the signature: a file changed in between makes the next call read again, never keeps
     # an old record under a new signature.
-    with _lock:
-        if len(_cache) >= _MAX_ENTRIES:
-            _cache.clear()
-        _cache[key] = (signature, inputs)
+    _inputs.put(key, signature, inputs)
     return inputs
 
 
@@ -104,15 +98,11 @@ def read_spec(store: ProjectStore, project_id: str, spec_id: str) -> AssetSpec:
         signature = file_signature(path)
     except FileNotFoundError:
         return store.read(project_id, "specs", spec_id)  # raises the store's "not found"
-    with _lock:
-        hit = _spec_cache.get(path)
-    if hit is not None and hit[0] == signature:
-        return hit[1]
+    hit = _specs.get(path, signature)
+    if hit is not None:
+        return hit
     spec: AssetSpec = store.read(project_id, "specs", spec_id)
-    with _lock:
-        if len(_spec_cache) >= 16 * _MAX_ENTRIES:
-            _spec_cache.clear()
-        _spec_cache[path] = (signature, spec)
+    _specs.put(path, signature, spec)
     return spec
 
 
