@@ -161,6 +161,26 @@ def dump_json(data: Any) -> bytes:
     return pydantic_core.to_json(data, indent=2, inf_nan_mode="constants") + b"\n"
 
 
+def dump_json_appending(previous: bytes, head: dict[str, Any], key: str, item: Any) -> bytes | None:
+    """``dump_json`` of ``head`` followed by ``key``: the list ``previous`` holds there plus ``item``,
+    without serialising that list again (nor searching it: a record's history can be megabytes).
+
+    ``previous`` must be a ``dump_json`` of a dict whose last key is ``key`` (nothing else has its
+    layout). The text is the same as a full dump: pretty JSON puts a top-level key, and only those, at the
+    start of a line indented by two spaces (a raw newline cannot occur inside a JSON string), so the list's
+    body is found without parsing. None when ``previous`` does not end with a non-empty list under ``key``
+    (dump it whole then)."""
+    tail = b"\n  ]\n}\n"
+    opening = b"\n  " + pydantic_core.to_json(key) + b": [\n"
+    start = previous.find(opening)
+    skeleton = dump_json(head)
+    if start < 0 or not previous.endswith(tail) or not skeleton.endswith(b"\n}\n") or key in head:
+        return None
+    element = pydantic_core.to_json(item, indent=2, inf_nan_mode="constants").replace(b"\n", b"\n    ")
+    body = memoryview(previous)[start + len(opening) : len(previous) - len(tail)]
+    return b"".join((skeleton[:-3], b",", opening, body, b",\n    ", element, tail))
+
+
 def write_json_atomic(path: Path, data: Any, *, durable: bool = True) -> None:
     """Atomically write ``data`` (a model or plain JSON value) as pretty JSON (``durable``: as for
     ``write_bytes_atomic``)."""

@@ -14,7 +14,7 @@ import pytest
 from assetgen.errors import Conflict, InvalidInput, NotFound, StorageError
 from assetgen.ids import new_ulid, validate_id
 from assetgen.models import AssetSpec, Job
-from assetgen.store import ProjectStore, write_json_atomic
+from assetgen.store import ProjectStore, dump_json, dump_json_appending, write_json_atomic
 
 HOSTILE_IDS = [
     "../x",
@@ -236,3 +236,20 @@ def test_stored_image_paths_parse_into_asset_kind_and_variant() -> None:
         parse_image_path(
             "projects/demo/files/images/slime/alpha/v1.png", "demo", kinds=("original",), what="originalPath"
         )
+
+
+@pytest.mark.parametrize("extra", [{}, {"provenance": {"source": "origin"}, "note": "é \n ]"}])
+def test_appending_to_a_dumped_list_gives_the_text_of_a_whole_dump(extra: dict) -> None:
+    item = {
+        "id": "v3",
+        "text": 'quote " newline \n  ] bracket',
+        "n": [1.5e-7, None, {"deep": [[]]}],
+        "ü": "✓",
+    }
+    versions = [{"id": "v1", "versions": [1]}, {"id": "v2"}]
+    head = {"id": "a", "updatedAt": "t2", **extra}
+    before = {**head, "updatedAt": "t1", "versions": versions}
+    after = {**head, "versions": [*versions, item]}
+    assert dump_json_appending(dump_json(before), head, "versions", item) == dump_json(after)
+    assert dump_json_appending(dump_json({**before, "versions": []}), head, "versions", item) is None
+    assert dump_json_appending(dump_json({"versions": versions, "x": 1}), head, "versions", item) is None

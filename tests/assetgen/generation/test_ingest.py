@@ -13,7 +13,7 @@ from assetgen.generation.plan import plan_generation
 from assetgen.generation.variant_metadata import metadata_for
 from assetgen.image_files import encode_png
 from assetgen.models import Asset
-from assetgen.store import ProjectStore
+from assetgen.store import ProjectStore, dump_json, read_json, write_json_atomic
 
 
 def generated(plan, version_id: str) -> list[GeneratedVariant]:
@@ -60,3 +60,21 @@ def test_a_record_that_is_not_an_asset_is_refused_and_left_as_it_is(demo_store: 
     with pytest.raises(InvalidInput, match="versions list"):
         ingest_variants(demo_store, plan, generated(plan, "job1"), version_id="job1")
     assert path.read_text() == '{"id": "potion_icon", "versions": "oops"}'
+
+
+def test_a_record_grown_by_splicing_is_the_same_text_as_one_written_whole(demo_store: ProjectStore) -> None:
+    plan = plan_generation(demo_store, "demo", "potion_icon", variants=1)
+    path = demo_store.record_path("demo", "assets", "potion_icon")
+    for n in range(1, 5):
+        ingest_variants(demo_store, plan, generated(plan, f"job{n}"), version_id=f"job{n}")
+        assert path.read_bytes() == dump_json(read_json(path))
+    data = read_json(path)
+    data["versions"][1]["status"] = "approved"  # the gallery writes in between: its change is kept
+    write_json_atomic(path, data)
+    ingest_variants(demo_store, plan, generated(plan, "job5"), version_id="job5")
+    ingest_variants(demo_store, plan, generated(plan, "job6"), version_id="job6")
+    after = read_json(path)
+    assert [v["id"] for v in after["versions"]] == [f"job{n}" for n in range(1, 7)]
+    assert after["versions"][1]["status"] == "approved"
+    assert after["updatedAt"] == after["versions"][-1]["createdAt"]
+    assert path.read_bytes() == dump_json(after)
