@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 
 from assetgen.errors import InvalidInput
@@ -11,6 +12,8 @@ from assetgen.errors import InvalidInput
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_ulid_lock = threading.Lock()
+_last_ulid = 0  # the last ULID this process made, as an integer
 # Device names Windows reserves in any case and with any extension ("con", "Nul.json", "COM1"): a folder or
 # file so named cannot exist there, and AssetGenerator users keep projects on Windows too.
 WINDOWS_RESERVED_NAMES = frozenset(
@@ -61,7 +64,19 @@ def default_atlas_id(asset_id: str) -> str:
 
 
 def new_ulid(*, now_ms: int | None = None) -> str:
-    """A new ULID (26 Crockford base-32 characters, time-ordered by millisecond)."""
-    ms = int(time.time() * 1000) if now_ms is None else now_ms
-    value = (ms << 80) | int.from_bytes(os.urandom(10), "big")
+    """A new ULID (26 Crockford base-32 characters, time-ordered by millisecond).
+
+    Monotonic within the process (the ULID spec's monotonic mode): a second id in the same millisecond
+    is the previous one plus one, not a new random value, so ids made in a row sort in the order they
+    were made. Jobs are run oldest first by (createdAt, id), and two created in the same millisecond (a
+    batch, a chain's follow-ups) used to run in a random order."""
+    global _last_ulid
+    if now_ms is not None:
+        value = (now_ms << 80) | int.from_bytes(os.urandom(10), "big")
+    else:
+        with _ulid_lock:
+            value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
+            if value >> 80 <= _last_ulid >> 80:  # the same millisecond, or the clock stepped back
+                value = _last_ulid + 1
+            _last_ulid = value
     return "".join(_CROCKFORD[(value >> (5 * i)) & 31] for i in reversed(range(26)))

@@ -82,6 +82,12 @@ def test_good_ids_and_ulids_are_accepted() -> None:
     assert ulids == sorted(ulids) and all(len(u) == 26 for u in ulids)
 
 
+def test_ulids_made_in_a_row_sort_in_the_order_they_were_made() -> None:
+    ids = [new_ulid() for _ in range(2000)]  # many share a millisecond
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert all(len(u) == 26 and validate_id(u) == u for u in ids)
+
+
 @pytest.mark.parametrize("stored", ["../etc/passwd", "/etc/passwd", "projects/../../x", "a\\b", "", "a\x00"])
 def test_stored_paths_cannot_leave_the_data_root(store: ProjectStore, stored: str) -> None:
     with pytest.raises(InvalidInput):
