@@ -73,9 +73,10 @@ class JobIndex:
         with self._changed_lock:
             self._changed.setdefault((str(store_root), project_id), set()).add(job_id)
 
-    def active_jobs(self, store: ProjectStore, project_id: str) -> list[Job]:
+    def active_jobs(self, store: ProjectStore, project_id: str, *, listing: bool = False) -> list[Job]:
         """Queued and running jobs of the project, oldest first (shared: read, never change). Unreadable job files are
-        replaced by a failed job carrying the parse error (the original bytes kept beside it)."""
+        replaced by a failed job carrying the parse error (the original bytes kept beside it). ``listing``
+        lists the folder now rather than trust the events and the folder's mtime (never stale)."""
         store.record_path(project_id, "jobs", "probe")  # validates the project id
         folder_path = store.project_dir(project_id) / "jobs"
         key = (str(store.root), project_id)
@@ -83,7 +84,7 @@ class JobIndex:
         with self._changed_lock:
             changed = self._changed.pop(key, set())
         recent = folder.listed_at > 0 and time.monotonic() - folder.listed_at < self.full_rescan_s
-        if self.events_live and recent:
+        if self.events_live and recent and not listing:
             for job_id in changed:
                 self._look_at(store, project_id, folder_path / f"{job_id}.json", folder)
         else:
@@ -92,7 +93,12 @@ class JobIndex:
             except FileNotFoundError:
                 folder.files.clear()
                 return []
-            trusted = recent and mtime_ns == folder.mtime_ns and time.time() - mtime_ns / 1e9 > FRESH_MTIME_S
+            trusted = (
+                not listing
+                and recent
+                and mtime_ns == folder.mtime_ns
+                and time.time() - mtime_ns / 1e9 > FRESH_MTIME_S
+            )
             if not trusted:
                 self._rescan(store, project_id, folder_path, folder)
                 folder.mtime_ns = mtime_ns
@@ -115,8 +121,9 @@ class JobIndex:
         return min(due, default=None)
 
     def has_active(self, store: ProjectStore) -> bool:
-        """True when any project under the store has a queued or running job."""
-        return any(self.active_jobs(store, project_id) for project_id in store.list_projects())
+        """True when any project under the store has a queued or running job, as the folders say now: a
+        job written a moment ago (a finished job's follow-up) may not have reached the index by event."""
+        return any(self.active_jobs(store, project_id, listing=True) for project_id in store.list_projects())
 
     def _look_at(self, store: ProjectStore, project_id: str, path: Path, folder: _Folder) -> None:
         """Bring one job file's entry up to date (a changed file is parsed, a removed one forgotten)."""

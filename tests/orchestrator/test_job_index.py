@@ -99,3 +99,18 @@ def test_the_claim_freezes_a_generate_jobs_plan_in_the_same_write(demo_store: Pr
         demo_store, "demo", "w1", config, read_jobs=JobIndex().active_jobs, prepare=prepare
     )
     assert second is not None and second.id == broken.id and second.plan is None
+
+
+def test_has_active_sees_a_job_whose_event_has_not_arrived(demo_store: ProjectStore) -> None:
+    index = JobIndex(full_rescan_s=3600)
+    index.events_live = True
+    first = create_job(demo_store, "demo", "bg_remove", {"assetId": "a"})
+    assert [j.id for j in index.active_jobs(demo_store, "demo")] == [first.id]
+    done: Job = demo_store.read("demo", "jobs", first.id)
+    done.status = "succeeded"
+    demo_store.write("demo", "jobs", done)
+    index.note_changed(demo_store.root, "demo", first.id)
+    assert index.active_jobs(demo_store, "demo") == []
+    follow_up = create_job(demo_store, "demo", "atlas_pack", {"atlasId": "s"})  # its event still on the way
+    assert index.has_active(demo_store)  # what a worker run with --once decides to stop on
+    assert [j.id for j in index.active_jobs(demo_store, "demo")] == [follow_up.id]
