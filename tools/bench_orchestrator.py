@@ -123,12 +123,12 @@ def run_plain(url: str, graphs: list[dict[str, Any]]) -> float:
 
     The way ComfyUI's own ``websockets_api_example.py`` waits: nothing is polled. (A 5 ms /history poll,
     used before, took CPU from the very server it timed, on a host with two cores.)"""
-    elapsed = asyncio.run(_queue_and_wait(url, graphs))
-    for prompt_id in elapsed[1]:  # FIFO: all are done; make sure none failed
+    elapsed, ids = asyncio.run(_queue_and_wait(url, graphs))
+    for prompt_id in ids:  # FIFO: all are done; make sure none failed
         status = http_json(f"{url}/history/{prompt_id}")[prompt_id]["status"]
         if status.get("status_str") != "success":
             raise SystemExit(f"bench: prompt {prompt_id} failed: {status}")
-    return elapsed[0]
+    return elapsed
 
 
 async def _queue_and_wait(url: str, graphs: list[dict[str, Any]]) -> tuple[float, list[str]]:

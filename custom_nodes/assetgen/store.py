@@ -176,7 +176,7 @@ def dump_json_appending(previous: bytes, head: dict[str, Any], key: str, item: A
     skeleton = dump_json(head)
     if start < 0 or not previous.endswith(tail) or not skeleton.endswith(b"\n}\n") or key in head:
         return None
-    element = pydantic_core.to_json(item, indent=2, inf_nan_mode="constants").replace(b"\n", b"\n    ")
+    element = dump_json(item)[:-1].replace(b"\n", b"\n    ")
     body = memoryview(previous)[start + len(opening) : len(previous) - len(tail)]
     return b"".join((skeleton[:-3], b",", opening, body, b",\n    ", element, tail))
 

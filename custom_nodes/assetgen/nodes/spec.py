@@ -13,7 +13,7 @@ from assetgen.errors import AssetgenError
 from assetgen.generation.plan import plan_generation
 from assetgen.nodes._context import node_plan, node_store
 from assetgen.nodes._model_files import missing_model_files
-from assetgen.store import ProjectStore
+from assetgen.store import ProjectStore, SignedCache
 
 PLAN = io.Custom("ASSETGEN_PLAN")
 log = logging.getLogger(__name__)
@@ -29,9 +29,9 @@ def checkpoint_options() -> list[str]:
         key = _listing_key(store)
     except OSError:
         key = None
-    cached = _OPTIONS.get(store.root)
-    if key is not None and cached is not None and cached[0] == key:
-        return list(cached[1])
+    cached = _OPTIONS.get(store.root, key) if key is not None else None
+    if cached is not None:
+        return list(cached)
     ids: set[str] = set()
     try:
         for project_id in store.list_projects():
@@ -41,13 +41,13 @@ def checkpoint_options() -> list[str]:
         log.warning("checkpoint dropdown: cannot list the checkpoint records under %s: %s", store.root, exc)
     options = [FROM_SPEC, *sorted(ids)]
     if key is not None:
-        _OPTIONS[store.root] = (key, options)
+        _OPTIONS.put(store.root, key, options)
     return list(options)
 
 
-# data root -> (listing key, options). ComfyUI reads a node's schema several times per prompt (validation,
+# data root -> options, by listing key. ComfyUI reads a node's schema several times per prompt (validation,
 # cache keys), and listing every project's checkpoints each time was most of what Load AssetSpec added.
-_OPTIONS: dict[Path, tuple[tuple[int, ...], list[str]]] = {}
+_OPTIONS: SignedCache[Path, list[str]] = SignedCache(4)
 
 
 def _listing_key(store: ProjectStore) -> tuple[int, ...]:
